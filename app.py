@@ -1,0 +1,16 @@
+"""vidrec: LLM-powered video recommendation, as an interactive demo. Run: streamlit run app.py"""
+
+import streamlit as st
+
+from vidrec_ui.sidebar import render_sidebar
+
+st.set_page_config(page_title="vidrec", page_icon=":material/movie:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/recommend.py", title="Recommend", icon=":material/recommend:", default=True),
+        st.Page("pages/catalog.py", title="Catalog", icon=":material/search:"),
+    ]
+)
+render_sidebar()
+navigation.run()

@@ -1,0 +1,110 @@
+import numpy as np
+import pytest
+
+from vidrec_core.embed import (
+    EmbeddingStore,
+    FakeEncoder,
+    QueryEmbedder,
+    embed_texts,
+    text_hash,
+    write_embedding_file,
+)
+
+TEXTS = ["space rocket", "haunted house", "love story", "space rocket", "courtroom drama"]
+
+
+def test_fake_encoder_is_deterministic_and_unit_length():
+    a = FakeEncoder().encode(["space rocket launch"])
+    b = FakeEncoder().encode(["space rocket launch"])
+    assert np.allclose(a, b)
+    assert np.allclose(np.linalg.norm(a, axis=1), 1.0)
+    near, far = FakeEncoder().encode(["space rocket", "haunted house"]) @ a[0]
+    assert near > far
+
+
+def test_store_reuses_vectors_and_embeds_duplicates_once(tmp_path):
+    encoder = FakeEncoder()
+    store = EmbeddingStore(encoder.name, encoder.dim, tmp_path)
+    first, report = embed_texts(encoder, TEXTS, store)
+    assert report.computed == 4 and report.reused == 0  # "space rocket" twice, embedded once
+    assert np.allclose(first[0], first[3])
+    again, report2 = embed_texts(encoder, TEXTS, EmbeddingStore(encoder.name, encoder.dim, tmp_path))
+    assert report2.computed == 0 and report2.reused == 5
+    assert np.allclose(first, again, atol=1e-3)  # float16 on disk
+
+
+def test_changed_rows_are_the_only_ones_recomputed(tmp_path):
+    encoder = FakeEncoder()
+    embed_texts(encoder, TEXTS, EmbeddingStore(encoder.name, encoder.dim, tmp_path))
+    edited = [*TEXTS[:-1], "a brand new text"]
+    counting = FakeEncoder()
+    _, report = embed_texts(counting, edited, EmbeddingStore(counting.name, counting.dim, tmp_path))
+    assert report.computed == 1 and counting.texts_encoded == 1
+
+
+def test_cancelled_run_resumes_without_recomputing(tmp_path):
+    texts = [f"video number {i}" for i in range(50)]
+    encoder = FakeEncoder()
+    calls = {"n": 0}
+
+    def stop_after_two_chunks() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 2
+
+    with pytest.raises(InterruptedError):
+        embed_texts(
+            encoder,
+            texts,
+            EmbeddingStore(encoder.name, encoder.dim, tmp_path),
+            chunk_size=10,
+            should_stop=stop_after_two_chunks,
+        )
+    assert encoder.texts_encoded == 20
+    resumed = FakeEncoder()
+    _, report = embed_texts(resumed, texts, EmbeddingStore(resumed.name, resumed.dim, tmp_path), chunk_size=10)
+    assert report.reused == 20 and resumed.texts_encoded == 30
+
+
+def test_a_file_from_another_model_is_detected_and_not_used(tmp_path):
+    path = tmp_path / "shipped.npz"
+    write_embedding_file(path, "some-other-model", [text_hash(t) for t in TEXTS], np.ones((5, 64)))
+    encoder = FakeEncoder()
+    store = EmbeddingStore(encoder.name, encoder.dim, None, extra_files=[path])
+    vectors, report = embed_texts(encoder, TEXTS, store)
+    assert report.reused == 0 and report.computed == 4
+    assert "written for some-other-model" in report.discarded_files[0]
+    assert np.allclose(vectors, FakeEncoder().encode(TEXTS), atol=1e-6)
+
+
+def test_a_text_whose_hash_changed_is_recomputed(tmp_path):
+    encoder = FakeEncoder()
+    path = tmp_path / "shipped.npz"
+    # The shipped file knows "space rocket" under its hash but holds nothing for an edited text.
+    write_embedding_file(path, encoder.name, [text_hash("space rocket")], np.full((1, 64), 0.125))
+    store = EmbeddingStore(encoder.name, encoder.dim, None, extra_files=[path])
+    _, report = embed_texts(encoder, ["space rocket", "space rocket!"], store)
+    assert report.reused == 1 and report.computed == 1
+
+
+def test_corrupt_cache_file_is_discarded(tmp_path):
+    encoder = FakeEncoder()
+    folder = tmp_path / "cache"
+    embed_texts(encoder, TEXTS, EmbeddingStore(encoder.name, encoder.dim, folder))
+    shard = next((folder).rglob("*.npz"))
+    shard.write_bytes(b"garbage")
+    vectors, report = embed_texts(encoder, TEXTS, EmbeddingStore(encoder.name, encoder.dim, folder))
+    assert report.reused == 0 and any("unreadable" in d for d in report.discarded_files)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_query_embedder_remembers_texts():
+    encoder = FakeEncoder()
+    queries = QueryEmbedder(encoder, max_items=2)
+    queries.encode(["a", "b"])
+    queries.encode(["a", "b", "a"])
+    assert encoder.texts_encoded == 2
+    queries.encode(["c"])  # evicts "b", the least recently used
+    queries.encode(["a"])
+    assert encoder.texts_encoded == 3
+    queries.encode(["b"])
+    assert encoder.texts_encoded == 4

@@ -1,0 +1,94 @@
+import pytest
+
+from vidrec_core.catalog import catalog_from_records
+from vidrec_core.history import EventKind, TitleMatcher, clean_line, normalise_title, parse_history
+
+
+@pytest.fixture
+def matcher():
+    catalog = catalog_from_records(
+        [
+            {"id": "1", "title": "Interstellar", "year": 2014, "popularity": 10},
+            {"id": "2", "title": "The Matrix", "year": 1999, "popularity": 9},
+            {"id": "3", "title": "Alien", "year": 1979, "popularity": 8},
+            {"id": "4", "title": "Alien", "year": 2030, "popularity": 1},
+            {"id": "5", "title": "Up", "year": 2009, "popularity": 5},
+            {"id": "6", "title": "Amélie", "year": 2001, "popularity": 4},
+        ]
+    )
+    return TitleMatcher(catalog)
+
+
+def kinds(events):
+    return [e.kind for e in events]
+
+
+def test_titles_prefixes_and_free_text(matcher):
+    events = parse_history(
+        "Interstellar\nsearch: heist movies\ncomment: loved the ending\nlike: The Matrix\n"
+        "dislike: Up\nI love romantic comedies set in New York\ninterest: space\n",
+        matcher,
+    )
+    assert kinds(events) == [
+        EventKind.WATCHED,
+        EventKind.SEARCHED,
+        EventKind.COMMENTED,
+        EventKind.LIKED,
+        EventKind.DISLIKED,
+        EventKind.INTEREST,
+        EventKind.INTEREST,
+    ]
+    assert [e.matched_id for e in events] == ["1", None, None, "2", "5", None, None]
+    assert events[1].text == "heist movies"
+
+
+def test_typos_are_tolerated(matcher):
+    (event,) = parse_history("Intersteller", matcher)
+    assert event.matched_title == "Interstellar (2014)"
+    assert 80 < event.match_score < 100
+
+
+def test_article_suffix_and_year_disambiguate(matcher):
+    events = parse_history("Matrix, The (1999)\nAlien (2030)\nAlien\namelie", matcher)
+    assert [e.matched_id for e in events] == ["2", "4", "3", "6"]
+
+
+def test_search_and_comment_never_match_titles(matcher):
+    (event,) = parse_history("search: Alien", matcher)
+    assert event.kind == EventKind.SEARCHED and event.matched_id is None
+
+
+def test_unmatched_watched_line_is_read_as_interest_with_a_note(matcher):
+    (event,) = parse_history("watched: A Film Nobody Made", matcher)
+    assert event.kind == EventKind.INTEREST
+    assert "no catalog title matched" in event.note
+
+
+def test_short_strings_need_exact_matches(matcher):
+    (event,) = parse_history("Us", matcher)
+    assert event.matched_id is None
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n\t", "# a comment only"])
+def test_blank_histories_have_no_events(matcher, text):
+    assert parse_history(text, matcher) == []
+
+
+def test_control_and_bidi_characters_are_removed():
+    assert clean_line("Alien\x00\u202e\x1b[31m") == "Alien [31m"
+
+
+def test_long_lines_are_shortened_with_a_note(matcher):
+    (event,) = parse_history("x" * 10_000, matcher)
+    assert len(event.text) == 2000 and "shortened" in event.note
+
+
+def test_normalise_title_folds_accents_and_punctuation():
+    assert normalise_title("Amélie!") == "amelie"
+    assert normalise_title("Matrix, The") == "the matrix"
+    assert normalise_title("Pride & Prejudice") == "pride and prejudice"
+
+
+def test_matching_works_without_a_catalog():
+    (event,) = parse_history("Alien", None)
+    assert event.kind == EventKind.INTEREST

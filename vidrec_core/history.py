@@ -1,0 +1,221 @@
+"""Parse a typed viewing history (one event per line) and match titles to the catalog, tolerating typos.
+
+Syntax, one event per line:
+    Alien                     a title -> watched (fuzzy: "Intersteller" finds Interstellar)
+    Alien (1979)              a title with its year, to pick between remakes
+    watched: Alien            explicit kind; like:, dislike:, search:, comment:, interest: work the same way
+    I love heist movies       anything that matches no title -> a free-text interest
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from vidrec_core.catalog import Catalog
+
+MAX_LINE_CHARS = 2000
+MAX_EVENTS = 2000
+EMPTY_HISTORY_MESSAGE = (
+    "The history is empty. Type one event per line: a title you watched, "
+    "'search: heist movies', 'like: Alien', or a sentence about what you enjoy."
+)
+
+
+class EventKind(StrEnum):
+    WATCHED = "watched"
+    LIKED = "liked"
+    DISLIKED = "disliked"
+    SEARCHED = "searched"
+    COMMENTED = "commented"
+    INTEREST = "interest"
+
+
+PREFIXES: dict[str, EventKind] = {
+    "watched": EventKind.WATCHED,
+    "watch": EventKind.WATCHED,
+    "saw": EventKind.WATCHED,
+    "like": EventKind.LIKED,
+    "liked": EventKind.LIKED,
+    "love": EventKind.LIKED,
+    "dislike": EventKind.DISLIKED,
+    "disliked": EventKind.DISLIKED,
+    "not interested": EventKind.DISLIKED,
+    "search": EventKind.SEARCHED,
+    "searched": EventKind.SEARCHED,
+    "comment": EventKind.COMMENTED,
+    "commented": EventKind.COMMENTED,
+    "interest": EventKind.INTEREST,
+    "interests": EventKind.INTEREST,
+}
+_PREFIX = re.compile(
+    r"^\s*(" + "|".join(sorted(map(re.escape, PREFIXES), key=len, reverse=True)) + r")\s*[:：]\s*(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_YEAR_SUFFIX = re.compile(r"^(.*\S)\s*[\(\[]\s*((?:18|19|20|21)\d\d)\s*[\)\]]\s*$")
+_ARTICLE_SUFFIX = re.compile(r"^(.*),\s*(the|a|an|le|la|les|l'|el|il|der|die|das)$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@dataclass(frozen=True)
+class Event:
+    """One understood history line."""
+
+    kind: EventKind
+    text: str
+    line_no: int
+    matched_id: str | None = None
+    matched_title: str | None = None
+    match_score: float | None = None
+    weight: float = 1.0
+    note: str = ""
+
+    @property
+    def is_video(self) -> bool:
+        return self.matched_id is not None
+
+    @property
+    def label(self) -> str:
+        """How the event reads in an explanation."""
+        if self.matched_title:
+            verb = {
+                EventKind.LIKED: "liked",
+                EventKind.DISLIKED: "disliked",
+            }.get(self.kind, "watched")
+            return f"you {verb} {self.matched_title}"
+        verb = {
+            EventKind.SEARCHED: "you searched",
+            EventKind.COMMENTED: "you commented",
+            EventKind.DISLIKED: "you dislike",
+        }.get(self.kind, "your interest")
+        return f"{verb} “{shorten(self.text, 60)}”"
+
+
+def shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clean_line(line: str) -> str:
+    """Drop control and bidi-override characters and collapse whitespace; keep every script."""
+    line = unicodedata.normalize("NFC", line)
+    return " ".join(_CONTROL.sub(" ", line).split())
+
+
+def normalise_title(title: str) -> str:
+    """Lower-case, accents and punctuation folded, "Matrix, The" read as "the matrix"."""
+    text = unicodedata.normalize("NFKD", title)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    match = _ARTICLE_SUFFIX.match(text)
+    if match:
+        text = f"{match.group(2)} {match.group(1)}"
+    text = text.replace("&", " and ")
+    text = re.sub(r"[^\w\s]", " ", text)
+    return " ".join(text.split())
+
+
+class TitleMatcher:
+    """Finds the catalog video a typed title means: exact first, then fuzzy with a strict cut-off."""
+
+    def __init__(self, catalog: Catalog, cutoff: float = 86.0):
+        self.catalog = catalog
+        self.cutoff = cutoff
+        self._norm = [normalise_title(t) for t in catalog.titles]
+        self._years = catalog.frame["year"].tolist()
+        popularity = catalog.frame["popularity"].fillna(0.0).to_numpy()
+        self._popularity = popularity
+        self._exact: dict[str, list[int]] = {}
+        for i, norm in enumerate(self._norm):
+            if norm:
+                self._exact.setdefault(norm, []).append(i)
+
+    def _best_of(self, candidates: list[int], year: int | None) -> int:
+        if year is not None:
+            same_year = [i for i in candidates if self._years[i] == year]
+            if same_year:
+                candidates = same_year
+        return max(candidates, key=lambda i: self._popularity[i])
+
+    def match(self, text: str, cutoff: float | None = None) -> tuple[int, float] | None:
+        """Index of the matched video and a 0-100 score, or None."""
+        year = None
+        year_match = _YEAR_SUFFIX.match(text)
+        if year_match:
+            text, year = year_match.group(1), int(year_match.group(2))
+        norm = normalise_title(text)
+        if not norm or len(norm) > 200:
+            return None
+        exact = self._exact.get(norm)
+        if exact:
+            return self._best_of(exact, year), 100.0
+        cutoff = self.cutoff if cutoff is None else cutoff
+        # Short strings make fuzzy matches unreliable ("Up" vs "Us"): demand exactness there.
+        if len(norm) < 4:
+            return None
+        found = process.extract(norm, self._norm, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
+        if not found:
+            return None
+        best_score = found[0][1]
+        candidates = [index for _, score, index in found if score >= best_score - 1e-9]
+        return self._best_of(candidates, year), float(best_score)
+
+
+def parse_history(text: str, matcher: TitleMatcher | None) -> list[Event]:
+    """Understand each non-empty line; never raises on odd input."""
+    events: list[Event] = []
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        if len(events) >= MAX_EVENTS:
+            break
+        line = clean_line(raw[: MAX_LINE_CHARS * 2])
+        if not line or line.startswith("#"):
+            continue
+        note = ""
+        if len(line) > MAX_LINE_CHARS:
+            line = line[:MAX_LINE_CHARS]
+            note = f"line shortened to {MAX_LINE_CHARS} characters"
+        events.append(parse_line(line, line_no, matcher, note))
+    return events
+
+
+def parse_line(line: str, line_no: int, matcher: TitleMatcher | None, note: str = "") -> Event:
+    prefix = _PREFIX.match(line)
+    kind: EventKind | None = None
+    body = line
+    if prefix:
+        kind = PREFIXES[prefix.group(1).lower()]
+        body = prefix.group(2).strip()
+        if not body:
+            return Event(EventKind.INTEREST, line, line_no, note="empty after the prefix; read as text")
+    if kind in (EventKind.SEARCHED, EventKind.COMMENTED, EventKind.INTEREST):
+        return Event(kind, body, line_no, note=note)
+    found = None
+    if matcher is not None:
+        # An explicit "watched:" may be looser; a bare line must look very much like a title.
+        found = matcher.match(body, cutoff=75.0 if kind == EventKind.WATCHED else None)
+    if found is not None:
+        index, score = found
+        catalog = matcher.catalog
+        return Event(
+            kind or EventKind.WATCHED,
+            body,
+            line_no,
+            matched_id=catalog.ids[index],
+            matched_title=_title_with_year(catalog, index),
+            match_score=round(score, 1),
+            note=note,
+        )
+    if kind == EventKind.WATCHED:
+        note = (note + "; " if note else "") + "no catalog title matched; read as an interest"
+        return Event(EventKind.INTEREST, body, line_no, note=note)
+    return Event(kind or EventKind.INTEREST, body, line_no, note=note)
+
+
+def _title_with_year(catalog: Catalog, index: int) -> str:
+    title = catalog.titles[index]
+    year = catalog.frame["year"].iloc[index]
+    return title if pd.isna(year) else f"{title} ({year})"

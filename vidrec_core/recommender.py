@@ -1,0 +1,160 @@
+"""The engine's front door: a catalog, its embeddings and an encoder, answering histories and searches.
+
+The app and the command line both go through `Recommender`, so they always agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from vidrec_core.catalog import Catalog, load_catalog
+from vidrec_core.embed import (
+    EmbeddingStore,
+    EmbedReport,
+    Encoder,
+    ProgressFn,
+    QueryEmbedder,
+    embed_texts,
+    get_encoder,
+    model_slug,
+)
+from vidrec_core.errors import HistoryError
+from vidrec_core.history import EMPTY_HISTORY_MESSAGE, Event, TitleMatcher, parse_history
+from vidrec_core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR, cache_dir
+from vidrec_core.profile import STRATEGIES, EmbeddedHistory, dislike_penalty
+from vidrec_core.rank import Filters, Recommendation, explain, rank
+
+
+@dataclass
+class RecommendationResult:
+    events: list[Event]
+    recommendations: list[Recommendation]
+    strategy: str
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "strategy": self.strategy,
+            "history": [event_as_dict(e) for e in self.events],
+            "recommendations": [r.as_dict() for r in self.recommendations],
+            "messages": list(self.messages),
+        }
+
+
+def event_as_dict(event: Event) -> dict:
+    out = {"line": event.line_no, "kind": event.kind.value, "text": event.text}
+    if event.matched_id is not None:
+        out.update(matched_id=event.matched_id, matched_title=event.matched_title, match_score=event.match_score)
+    if event.note:
+        out["note"] = event.note
+    return out
+
+
+def catalog_store(encoder: Encoder, writable: bool = True) -> EmbeddingStore:
+    """The store for one encoder: shipped sample vectors (read-only) plus the user's cache folder."""
+    folder: Path | None = cache_dir() / "embeddings"
+    if writable:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            folder = None
+    shipped = SAMPLE_EMBEDDINGS_DIR / f"{model_slug(encoder.name)}.npz"
+    return EmbeddingStore(encoder.name, encoder.dim, folder if writable else None, extra_files=[shipped])
+
+
+def embed_catalog(
+    catalog: Catalog,
+    encoder: Encoder,
+    progress: ProgressFn | None = None,
+    batch_size: int = 64,
+    should_stop=None,
+) -> tuple[np.ndarray, EmbedReport]:
+    return embed_texts(
+        encoder,
+        catalog.texts,
+        catalog_store(encoder),
+        batch_size=batch_size,
+        progress=progress,
+        should_stop=should_stop,
+    )
+
+
+class Recommender:
+    """Answers histories and searches over one catalog with one encoder. Read-only after construction."""
+
+    def __init__(self, catalog: Catalog, item_vectors: np.ndarray, encoder: Encoder):
+        if item_vectors.shape != (len(catalog), encoder.dim):
+            raise ValueError(
+                f"Embeddings must be a numpy array of shape (len(catalog), dim) = ({len(catalog)}, "
+                f"{encoder.dim}); got {item_vectors.shape}."
+            )
+        self.catalog = catalog
+        self.items = np.ascontiguousarray(item_vectors, dtype=np.float32)
+        self.items.setflags(write=False)
+        self.encoder = encoder
+        self.queries = QueryEmbedder(encoder)
+
+    @cached_property
+    def matcher(self) -> TitleMatcher:
+        return TitleMatcher(self.catalog)
+
+    def understand(self, history_text: str) -> list[Event]:
+        return parse_history(history_text, self.matcher)
+
+    def embed_events(self, events: list[Event]) -> EmbeddedHistory:
+        vectors = np.zeros((len(events), self.encoder.dim), dtype=np.float32)
+        text_rows = [i for i, e in enumerate(events) if e.matched_id is None]
+        for i, event in enumerate(events):
+            if event.matched_id is not None:
+                vectors[i] = self.items[self.catalog.index_of[event.matched_id]]
+        if text_rows:
+            vectors[text_rows] = self.queries.encode([events[i].text for i in text_rows])
+        return EmbeddedHistory(events=events, vectors=vectors)
+
+    def recommend(
+        self,
+        history: str | list[Event],
+        strategy: str = "mean",
+        k: int = 10,
+        filters: Filters | None = None,
+        diversity: float = 0.0,
+    ) -> RecommendationResult:
+        events = self.understand(history) if isinstance(history, str) else list(history)
+        if not events:
+            raise HistoryError(EMPTY_HISTORY_MESSAGE)
+        if strategy not in STRATEGIES:
+            raise HistoryError(f"Unknown strategy '{strategy}'. Choose one of: {', '.join(STRATEGIES)}")
+        embedded = self.embed_events(events)
+        result = STRATEGIES[strategy](embedded, self.items)
+        scores = result.scores - dislike_penalty(embedded, self.items)
+        exclude = np.zeros(len(self.catalog), dtype=bool)
+        for event in events:
+            if event.matched_id is not None:
+                exclude[self.catalog.index_of[event.matched_id]] = True
+        ranking = rank(self.catalog, self.items, scores, exclude, k=k, filters=filters, diversity=diversity)
+        recs = explain(self.catalog, self.items, embedded, ranking)
+        return RecommendationResult(events, recs, strategy, messages=result.notes + ranking.messages)
+
+    def search(self, query: str, k: int = 20, filters: Filters | None = None) -> list[tuple[int, float]]:
+        """Semantic search: the videos whose meaning is closest to the query."""
+        query = query.strip()
+        if not query:
+            return []
+        vector = self.queries.encode([query])[0]
+        scores = self.items @ vector
+        ranking = rank(self.catalog, self.items, scores, np.zeros(len(scores), bool), k=k, filters=filters)
+        return list(zip(ranking.indices, ranking.scores, strict=True))
+
+
+def load_recommender(
+    catalog_path: str | Path | None = None, model: str = "minilm", progress: ProgressFn | None = None
+) -> tuple[Recommender, EmbedReport]:
+    """Everything the command line needs in one call; the app caches the same pieces separately."""
+    catalog = load_catalog(catalog_path or SAMPLE_CATALOG, name=None if catalog_path else "sample")
+    encoder = get_encoder(model)
+    vectors, report = embed_catalog(catalog, encoder, progress=progress)
+    return Recommender(catalog, vectors, encoder), report
