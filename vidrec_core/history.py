@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 
 import pandas as pd
@@ -73,6 +74,7 @@ class Event:
     matched_title: str | None = None
     match_score: float | None = None
     weight: float = 1.0
+    when: str | None = None  # ISO date, when given; orders the history for recency
     note: str = ""
 
     @property
@@ -182,7 +184,58 @@ def parse_history(text: str, matcher: TitleMatcher | None) -> list[Event]:
     return events
 
 
+LINE_PREFIX = {
+    EventKind.WATCHED: "",
+    EventKind.LIKED: "like: ",
+    EventKind.DISLIKED: "dislike: ",
+    EventKind.SEARCHED: "search: ",
+    EventKind.COMMENTED: "comment: ",
+    EventKind.INTEREST: "interest: ",
+}
+MAX_WEIGHT = 10.0
+
+
+def split_fields(line: str) -> tuple[str, float, str | None, list[str]]:
+    """`Alien | 2 | 2024-05-01` -> body, weight, date. Fields after ' | ' are a weight or an ISO date."""
+    parts = line.split(" | ")
+    body, weight, when, problems = parts[0].strip(), 1.0, None, []
+    for field in (p.strip() for p in parts[1:]):
+        if not field:
+            continue
+        try:
+            weight = float(field)
+            if not 0 <= weight <= MAX_WEIGHT or weight != weight:
+                problems.append(f"weight {field} outside 0–{MAX_WEIGHT:g}; used 1")
+                weight = 1.0
+            continue
+        except ValueError:
+            pass
+        try:
+            when = date.fromisoformat(field).isoformat()
+        except ValueError:
+            problems.append(f"ignored “{shorten(field, 20)}” (not a weight or a YYYY-MM-DD date)")
+    return body, weight, when, problems
+
+
+def format_line(kind: EventKind, text: str, weight: float = 1.0, when: str | None = None) -> str:
+    """The inverse of parsing: one event as a typed line."""
+    line = LINE_PREFIX[kind] + " ".join(str(text).split())
+    if weight != 1.0:
+        line += f" | {weight:g}"
+    if when:
+        line += f" | {when}"
+    return line
+
+
 def parse_line(line: str, line_no: int, matcher: TitleMatcher | None, note: str = "") -> Event:
+    line, weight, when, problems = split_fields(line)
+    if problems:
+        note = "; ".join([note, *problems]) if note else "; ".join(problems)
+    event = _parse_body(line, line_no, matcher, note)
+    return replace(event, weight=weight, when=when) if (weight != 1.0 or when) else event
+
+
+def _parse_body(line: str, line_no: int, matcher: TitleMatcher | None, note: str) -> Event:
     prefix = _PREFIX.match(line)
     kind: EventKind | None = None
     body = line

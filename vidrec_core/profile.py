@@ -1,17 +1,20 @@
 """Interest profiles: turn a history's event vectors into a score for every catalog video.
 
-A strategy takes the embedded history and the catalog matrix and returns one relevance score per video. The
-ranking step (filters, exclusions, diversity, explanations) is shared by every strategy.
+A strategy takes the embedded history and a `StrategyContext` (the catalog matrix, popularity, an optional
+collaborative model, parameters) and returns one relevance score per video, plus the interests it found. The ranking
+step (filters, exclusions, fair shares, diversity, explanations) is shared by every strategy.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
-from vidrec_core.history import Event, EventKind
+from vidrec_core.history import Event, EventKind, shorten
 
 # How much each kind of event counts towards the profile; a dislike pushes away.
 KIND_WEIGHTS: dict[EventKind, float] = {
@@ -25,8 +28,37 @@ KIND_WEIGHTS: dict[EventKind, float] = {
 
 
 @dataclass(frozen=True)
+class StrategyParams:
+    """Knobs the app and the command line expose."""
+
+    half_life: float = 5.0  # recency: how many events back an event's weight halves
+    max_interests: int = 4  # multi-interest: at most this many separate tastes
+    split_similarity: float = 0.25  # multi-interest: groups of events less similar than this are separate tastes
+    min_silhouette: float = 0.1  # multi-interest: a split must separate tastes at least this clearly
+    hybrid_weight: float = 0.5  # hybrid: share of the collaborative signal
+    popularity_weight: float = 0.1  # hybrid: weight of the popularity prior
+
+
+class CollaborativeModel(Protocol):
+    """Anything that scores the catalog from the items a person interacted with (e.g. item-kNN)."""
+
+    known: np.ndarray  # bool (n_items,): items seen in training interactions
+
+    def scores(self, item_indices: Sequence[int]) -> np.ndarray: ...
+
+
+@dataclass(frozen=True)
+class StrategyContext:
+    items: np.ndarray
+    popularity: np.ndarray | None = None  # (n_items,) percentile rank in [0, 1]
+    collaborative: CollaborativeModel | None = None
+    params: StrategyParams = StrategyParams()
+    index_of: dict[str, int] | None = None  # catalog id -> row, to find watched items for collaborative scoring
+
+
+@dataclass(frozen=True)
 class EmbeddedHistory:
-    """A history's events with one unit vector each."""
+    """A history's events (oldest first) with one unit vector each."""
 
     events: list[Event]
     vectors: np.ndarray
@@ -44,12 +76,25 @@ class EmbeddedHistory:
         return ~self.positive
 
 
+@dataclass(frozen=True)
+class Interest:
+    """One taste found in a history: its events, its direction in the meaning space and its share of the list."""
+
+    label: str
+    event_rows: tuple[int, ...]
+    centroid: np.ndarray
+    share: float
+
+
 @dataclass
 class ProfileResult:
-    """Scores over the catalog plus what the explanation needs to know about the profile."""
+    """Scores over the catalog plus what ranking and explanations need to know about the profile."""
 
     scores: np.ndarray
     profile: np.ndarray | None = None
+    interests: list[Interest] = field(default_factory=list)
+    interest_scores: np.ndarray | None = None  # (n_interests, n_items) when several interests
+    collaborative_share: np.ndarray | None = None  # (n_items,) share of each score from collaborative signal
     notes: list[str] = field(default_factory=list)
 
 
@@ -62,20 +107,177 @@ def weighted_mean(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return (mean / norm).astype(np.float32) if norm > 1e-9 else mean.astype(np.float32)
 
 
-def mean_strategy(history: EmbeddedHistory, items: np.ndarray) -> ProfileResult:
-    """The seed article's profile: the (kind-weighted) mean of the liked and watched vectors, cosine to each video."""
+ONLY_DISLIKES = "Only dislikes given: nothing to aim at, so videos are ordered away from the dislikes."
+
+
+def _profile_scores(history: EmbeddedHistory, ctx: StrategyContext, weights: np.ndarray) -> ProfileResult:
     positive = history.positive
     if not positive.any():
-        return ProfileResult(
-            scores=np.zeros(len(items), dtype=np.float32),
-            notes=["Only dislikes given: nothing to aim at, so videos are ordered away from the dislikes."],
+        return ProfileResult(scores=np.zeros(len(ctx.items), dtype=np.float32), notes=[ONLY_DISLIKES])
+    profile = weighted_mean(history.vectors[positive], weights[positive])
+    return ProfileResult(scores=ctx.items @ profile, profile=profile)
+
+
+def mean_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
+    """The seed article's profile: the kind-weighted mean of the history's vectors, cosine to each video."""
+    return _profile_scores(history, ctx, history.weights)
+
+
+def recency_weights(n_events: int, half_life: float, ages: np.ndarray | None = None) -> np.ndarray:
+    """The newest event weighs 1, one `half_life` events earlier 0.5, and so on."""
+    age = np.arange(n_events - 1, -1, -1, dtype=np.float32) if ages is None else ages.astype(np.float32)
+    return np.power(0.5, age / max(half_life, 1e-3)).astype(np.float32)
+
+
+def event_ages(events: Sequence[Event]) -> np.ndarray:
+    """How many events ago each one happened: by date when every event has one, else by line order."""
+    n = len(events)
+    if n and all(e.when for e in events):
+        order = sorted(range(n), key=lambda i: (events[i].when, i))
+        ages = np.empty(n, dtype=np.float32)
+        ages[order] = np.arange(n - 1, -1, -1, dtype=np.float32)
+        return ages
+    return np.arange(n - 1, -1, -1, dtype=np.float32)
+
+
+def recency_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
+    """Recent events weigh more: the mean profile with an exponential decay over the history's order."""
+    decay = recency_weights(len(history.events), ctx.params.half_life, event_ages(history.events))
+    return _profile_scores(history, ctx, history.weights * decay)
+
+
+def find_interests(history: EmbeddedHistory, params: StrategyParams) -> list[Interest]:
+    """Group the positive events into separate tastes (average-linkage clustering on cosine distance)."""
+    rows = np.flatnonzero(history.positive)
+    if len(rows) == 0:
+        return []
+    vectors = history.vectors[rows]
+    weights = np.abs(history.weights[rows])
+    labels = split_into_tastes(vectors, params)
+    groups = [list(np.flatnonzero(labels == label)) for label in np.unique(labels)]
+    total = float(weights.sum()) or 1.0
+    interests = []
+    for group in groups:
+        event_rows = tuple(int(rows[m]) for m in sorted(group))
+        interests.append(
+            Interest(
+                label=interest_label([history.events[r] for r in event_rows]),
+                event_rows=event_rows,
+                centroid=weighted_mean(vectors[group], weights[group]),
+                share=float(weights[group].sum()) / total,
+            )
         )
-    profile = weighted_mean(history.vectors[positive], history.weights[positive])
-    return ProfileResult(scores=items @ profile, profile=profile)
+    interests.sort(key=lambda i: -i.share)
+    return interests
 
 
-StrategyFn = Callable[[EmbeddedHistory, np.ndarray], ProfileResult]
-STRATEGIES: dict[str, StrategyFn] = {"mean": mean_strategy}
+def split_into_tastes(vectors: np.ndarray, params: StrategyParams) -> np.ndarray:
+    """A taste label per event: the average-linkage split with the best cosine silhouette, if it is clear enough.
+
+    Similarity levels differ a lot between genres (two romances can be less alike than two horror films), so a
+    distance threshold alone fails; the silhouette compares each event's group with the nearest other group, and
+    a split is kept only where the groups are also far apart in absolute terms.
+    """
+    n = len(vectors)
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    similarity = np.clip(vectors @ vectors.T, -1.0, 1.0)
+    if n == 2:
+        return np.array([0, int(similarity[0, 1] < params.split_similarity)])
+    from sklearn.cluster import AgglomerativeClustering
+    from sklearn.metrics import silhouette_score
+
+    distance = np.clip(1.0 - similarity, 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    best_labels, best_score = np.zeros(n, dtype=int), params.min_silhouette
+    for k in range(2, min(params.max_interests, n - 1) + 1):
+        labels = AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average").fit_predict(distance)
+        score = float(silhouette_score(distance, labels, metric="precomputed"))
+        if score > best_score and _max_cross_similarity(similarity, labels) < params.split_similarity:
+            best_labels, best_score = labels, score
+    return best_labels
+
+
+def _max_cross_similarity(similarity: np.ndarray, labels: np.ndarray) -> float:
+    """The highest mean similarity between two different groups: how alike the least separate tastes are."""
+    groups = [labels == label for label in np.unique(labels)]
+    return max(float(similarity[np.ix_(a, b)].mean()) for i, a in enumerate(groups) for b in groups[i + 1 :])
+
+
+def interest_label(events: list[Event]) -> str:
+    """A short name: the titles or texts of the interest's first events."""
+    names = [e.matched_title.rsplit(" (", 1)[0] if e.matched_title else shorten(e.text, 30) for e in events]
+    counts = Counter(names)
+    top = [name for name, _ in counts.most_common(2)]
+    label = " + ".join(top)
+    return label + (f" (+{len(events) - len(top)})" if len(events) > len(top) else "")
+
+
+def multi_interest_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
+    """Each separate taste retrieves its own candidates; the ranking gives each a fair share of the list."""
+    interests = find_interests(history, ctx.params)
+    if not interests:
+        return ProfileResult(scores=np.zeros(len(ctx.items), dtype=np.float32), notes=[ONLY_DISLIKES])
+    centroids = np.stack([i.centroid for i in interests])
+    interest_scores = centroids @ ctx.items.T  # (n_interests, n_items)
+    return ProfileResult(
+        scores=interest_scores.max(axis=0),
+        profile=weighted_mean(centroids, np.array([i.share for i in interests], dtype=np.float32)),
+        interests=interests,
+        interest_scores=interest_scores if len(interests) > 1 else None,
+    )
+
+
+def _standardise(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Z-scores (over `mask` where given), so signals on different scales can be blended."""
+    reference = values[mask] if mask is not None and mask.any() else values
+    spread = float(reference.std()) or 1.0
+    return ((values - float(reference.mean())) / spread).astype(np.float32)
+
+
+def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
+    """Content similarity blended with collaborative signal and a popularity prior.
+
+    Videos nobody has interacted with yet keep their content score alone, so new videos can still be found.
+    """
+    content = mean_strategy(history, ctx)
+    if ctx.collaborative is None:
+        content.notes.append("No interaction data for this catalog: hybrid falls back to content similarity.")
+        return content
+    watched = [
+        ctx.index_of[e.matched_id]
+        for e in history.events
+        if e.matched_id is not None and e.kind != EventKind.DISLIKED and ctx.index_of and e.matched_id in ctx.index_of
+    ]
+    known = ctx.collaborative.known
+    if not watched or not known[watched].any():
+        content.notes.append("No watched video has interaction data: hybrid uses content similarity alone.")
+        return content
+    w = float(np.clip(ctx.params.hybrid_weight, 0.0, 1.0))
+    content_z = _standardise(content.scores)
+    collab_z = _standardise(np.asarray(ctx.collaborative.scores(watched), dtype=np.float32), known)
+    blended = (1 - w) * content_z + w * collab_z
+    if ctx.popularity is not None:
+        blended = blended + ctx.params.popularity_weight * _standardise(ctx.popularity)
+    scores = np.where(known, blended, content_z).astype(np.float32)
+    parts = np.abs((1 - w) * content_z) + np.abs(w * collab_z) + 1e-9
+    share = np.where(known, np.abs(w * collab_z) / parts, 0.0).astype(np.float32)
+    return ProfileResult(scores=scores, profile=content.profile, collaborative_share=share, notes=content.notes)
+
+
+StrategyFn = Callable[[EmbeddedHistory, StrategyContext], ProfileResult]
+STRATEGIES: dict[str, StrategyFn] = {
+    "mean": mean_strategy,
+    "recency": recency_strategy,
+    "multi-interest": multi_interest_strategy,
+    "hybrid": hybrid_strategy,
+}
+STRATEGY_DESCRIPTIONS = {
+    "mean": "the average of everything in the history (the seed article's profile)",
+    "recency": "recent events weigh more; the half-life sets how fast older ones fade",
+    "multi-interest": "separate tastes are found and each gets a fair share of the list",
+    "hybrid": "content similarity blended with what co-viewers watched and a popularity prior",
+}
 
 
 def dislike_penalty(history: EmbeddedHistory, items: np.ndarray, strength: float = 1.0) -> np.ndarray:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from vidrec_core.catalog import Catalog
-from vidrec_core.profile import EmbeddedHistory
+from vidrec_core.profile import EmbeddedHistory, ProfileResult
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,8 @@ class Recommendation:
     because: str
     because_line: int | None = None
     because_similarity: float | None = None
+    interest: str | None = None
+    collaborative_share: float | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -91,6 +93,11 @@ class Ranking:
     indices: list[int]
     scores: list[float]
     messages: list[str] = field(default_factory=list)
+    interest_of: list[int | None] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.interest_of:
+            self.interest_of = [None] * len(self.indices)
 
 
 def apply_filters(catalog: Catalog, filters: Filters | None) -> tuple[np.ndarray, list[str]]:
@@ -116,24 +123,74 @@ def mmr_select(scores: np.ndarray, candidates: np.ndarray, items: np.ndarray, k:
 
     diversity=0 is pure relevance; 1 ignores relevance after the first pick.
     """
-    order = candidates[np.argsort(-scores[candidates], kind="stable")]
-    if diversity <= 0 or len(order) <= 1:
-        return order[:k].tolist()
-    pool = order[: max(k * 10, 100)]
+    picked, _ = fair_share_select(scores[None, :], np.ones(1), candidates, items, k, diversity)
+    return picked
+
+
+def fair_share_quotas(shares: np.ndarray, k: int) -> np.ndarray:
+    """Seats per interest in a list of k: proportional to share (largest remainder), at least one each when k allows."""
+    shares = np.asarray(shares, dtype=np.float64)
+    exact = shares / shares.sum() * k
+    quotas = np.floor(exact).astype(int)
+    for i in np.argsort(-(exact - quotas), kind="stable")[: k - quotas.sum()]:
+        quotas[i] += 1
+    for i in np.argsort(-shares, kind="stable"):  # every interest gets a seat, taken from the largest
+        if quotas[i] == 0 and quotas.max() > 1:
+            quotas[i] += 1
+            quotas[int(np.argmax(quotas))] -= 1
+    return quotas
+
+
+def fair_share_select(
+    interest_scores: np.ndarray,
+    shares: np.ndarray,
+    candidates: np.ndarray,
+    items: np.ndarray,
+    k: int,
+    diversity: float,
+) -> tuple[list[int], list[int]]:
+    """Pick k videos, each interest filling its quota from its own candidates, with optional MMR diversity.
+
+    Returns the picked rows and, for each, the interest it was picked for. With one interest this is plain MMR.
+    """
+    n_interests = len(interest_scores)
+    quotas = fair_share_quotas(shares, k) if n_interests > 1 else np.array([k])
+    pool_size = max(k * 10, 100)
+    pools = []
+    for scores in interest_scores:
+        order = candidates[np.argsort(-scores[candidates], kind="stable")][:pool_size]
+        pools.append(order)
+    pool = np.unique(np.concatenate(pools))
+    pool_rows = [np.searchsorted(pool, order) for order in pools]
     pool_vectors = items[pool]
-    relevance = scores[pool]
-    chosen: list[int] = [0]
-    max_sim = pool_vectors @ pool_vectors[0]
+    max_sim = np.full(len(pool), -np.inf, dtype=np.float32)
     available = np.ones(len(pool), dtype=bool)
-    available[0] = False
-    while len(chosen) < min(k, len(pool)):
-        value = (1 - diversity) * relevance - diversity * max_sim
-        value[~available] = -np.inf
-        pick = int(np.argmax(value))
-        chosen.append(pick)
-        available[pick] = False
-        max_sim = np.maximum(max_sim, pool_vectors @ pool_vectors[pick])
-    return pool[chosen].tolist()
+    picked: list[int] = []
+    picked_for: list[int] = []
+    filled = np.zeros(n_interests, dtype=int)
+    exhausted = np.zeros(n_interests, dtype=bool)
+    while len(picked) < min(k, len(pool)):
+        open_interests = [i for i in range(n_interests) if not exhausted[i] and filled[i] < quotas[i]]
+        if not open_interests:  # an interest ran out of candidates: the others take its seats
+            live = np.flatnonzero(~exhausted)
+            if len(live) == 0:
+                break
+            quotas[live] += 1
+            continue
+        interest = min(open_interests, key=lambda i: (filled[i] / quotas[i], -shares[i]))
+        rows = pool_rows[interest][available[pool_rows[interest]]]
+        if len(rows) == 0:
+            exhausted[interest] = True
+            continue
+        relevance = interest_scores[interest][pool[rows]]
+        value = relevance if diversity <= 0 or not picked else (1 - diversity) * relevance - diversity * max_sim[rows]
+        best = int(rows[int(np.argmax(value))])
+        picked.append(int(pool[best]))
+        picked_for.append(interest)
+        filled[interest] += 1
+        available[best] = False
+        max_sim = np.maximum(max_sim, pool_vectors @ pool_vectors[best])
+    return picked, picked_for
 
 
 def rank(
@@ -144,7 +201,10 @@ def rank(
     k: int = 10,
     filters: Filters | None = None,
     diversity: float = 0.0,
+    interest_scores: np.ndarray | None = None,
+    interest_shares: np.ndarray | None = None,
 ) -> Ranking:
+    """Top-k of the allowed videos; with several interests, each interest gets its fair share of the list."""
     allowed, messages = apply_filters(catalog, filters)
     allowed &= ~exclude
     candidates = np.flatnonzero(allowed)
@@ -153,28 +213,55 @@ def rank(
             messages.append("Every video in the catalog is already in the history.")
         return Ranking([], [], messages)
     k = max(1, int(k))
-    if diversity <= 0 and len(candidates) > k:
+    interest_of: list[int | None]
+    if interest_scores is not None and len(interest_scores) > 1:
+        picked, chosen_for = fair_share_select(
+            interest_scores, np.asarray(interest_shares), candidates, items, k, diversity
+        )
+        interest_of = list(chosen_for)
+    elif diversity <= 0 and len(candidates) > k:
         top = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
         picked = top[np.argsort(-scores[top], kind="stable")].tolist()
+        interest_of = [None] * len(picked)
     else:
         picked = mmr_select(scores, candidates, items, k, diversity)
-    return Ranking(picked, [float(scores[i]) for i in picked], messages)
+        interest_of = [None] * len(picked)
+    return Ranking(picked, [float(scores[i]) for i in picked], messages, interest_of)
 
 
-def explain(catalog: Catalog, items: np.ndarray, history: EmbeddedHistory, ranking: Ranking) -> list[Recommendation]:
-    """Name, for each pick, the history event closest to it and how close it is."""
+def explain(
+    catalog: Catalog,
+    items: np.ndarray,
+    history: EmbeddedHistory,
+    ranking: Ranking,
+    profile: ProfileResult | None = None,
+) -> list[Recommendation]:
+    """Say, for each pick, which history event it is closest to, the interest it serves and the collaborative share."""
     positive = np.flatnonzero(history.positive)
+    interests = profile.interests if profile is not None else []
     recs = []
     frame = catalog.frame
-    for index, score in zip(ranking.indices, ranking.scores, strict=True):
-        because, line, similarity = "close to the overall profile", None, None
-        if len(positive):
-            sims = history.vectors[positive] @ items[index]
+    for index, score, interest_index in zip(ranking.indices, ranking.scores, ranking.interest_of, strict=True):
+        because, line, similarity, interest_label, collab = "close to the overall profile", None, None, None, None
+        rows = positive
+        if interest_index is not None and interest_index < len(interests):
+            interest_label = interests[interest_index].label
+            rows = np.array(interests[interest_index].event_rows)
+        if len(rows):
+            sims = history.vectors[rows] @ items[index]
             best = int(np.argmax(sims))
-            event = history.events[positive[best]]
+            event = history.events[rows[best]]
             similarity = float(sims[best])
             because = f"because {event.label} (similarity {similarity:.2f})"
             line = event.line_no
+        if interest_label:
+            because += f"; serves the interest “{interest_label}”"
+        if profile is not None and profile.collaborative_share is not None:
+            collab = float(profile.collaborative_share[index])
+            if collab > 0:
+                because += f"; {collab:.0%} of the score from viewers with similar histories"
+            else:
+                because += "; nobody has watched it yet, so content alone"
         row = frame.iloc[index]
         year = row["year"]
         recs.append(
@@ -189,6 +276,8 @@ def explain(catalog: Catalog, items: np.ndarray, history: EmbeddedHistory, ranki
                 because=because,
                 because_line=line,
                 because_similarity=similarity,
+                interest=interest_label,
+                collaborative_share=collab,
             )
         )
     return recs

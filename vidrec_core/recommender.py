@@ -25,7 +25,15 @@ from vidrec_core.embed import (
 from vidrec_core.errors import HistoryError
 from vidrec_core.history import EMPTY_HISTORY_MESSAGE, Event, TitleMatcher, parse_history
 from vidrec_core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR, cache_dir
-from vidrec_core.profile import STRATEGIES, EmbeddedHistory, dislike_penalty
+from vidrec_core.profile import (
+    STRATEGIES,
+    CollaborativeModel,
+    EmbeddedHistory,
+    ProfileResult,
+    StrategyContext,
+    StrategyParams,
+    dislike_penalty,
+)
 from vidrec_core.rank import Filters, Recommendation, explain, rank
 
 
@@ -35,12 +43,18 @@ class RecommendationResult:
     recommendations: list[Recommendation]
     strategy: str
     messages: list[str] = field(default_factory=list)
+    profile: ProfileResult | None = None
+    embedded: EmbeddedHistory | None = None
 
     def as_dict(self) -> dict:
         return {
             "strategy": self.strategy,
             "history": [event_as_dict(e) for e in self.events],
             "recommendations": [r.as_dict() for r in self.recommendations],
+            "interests": [
+                {"label": i.label, "share": round(i.share, 4), "lines": [self.events[r].line_no for r in i.event_rows]}
+                for i in (self.profile.interests if self.profile else [])
+            ],
             "messages": list(self.messages),
         }
 
@@ -86,7 +100,13 @@ def embed_catalog(
 class Recommender:
     """Answers histories and searches over one catalog with one encoder. Read-only after construction."""
 
-    def __init__(self, catalog: Catalog, item_vectors: np.ndarray, encoder: Encoder):
+    def __init__(
+        self,
+        catalog: Catalog,
+        item_vectors: np.ndarray,
+        encoder: Encoder,
+        collaborative: CollaborativeModel | None = None,
+    ):
         if item_vectors.shape != (len(catalog), encoder.dim):
             raise ValueError(
                 f"Embeddings must be a numpy array of shape (len(catalog), dim) = ({len(catalog)}, "
@@ -97,6 +117,24 @@ class Recommender:
         self.items.setflags(write=False)
         self.encoder = encoder
         self.queries = QueryEmbedder(encoder)
+        self.collaborative = collaborative
+
+    @cached_property
+    def popularity(self) -> np.ndarray:
+        """Percentile rank of the catalog's popularity column in [0, 1] (0.5 everywhere when it has none)."""
+        values = self.catalog.frame["popularity"].astype("float64")
+        if values.notna().sum() == 0:
+            return np.full(len(values), 0.5, dtype=np.float32)
+        return values.fillna(values.min()).rank(pct=True).to_numpy(np.float32)
+
+    def context(self, params: StrategyParams | None = None) -> StrategyContext:
+        return StrategyContext(
+            items=self.items,
+            popularity=self.popularity,
+            collaborative=self.collaborative,
+            params=params or StrategyParams(),
+            index_of=self.catalog.index_of,
+        )
 
     @cached_property
     def matcher(self) -> TitleMatcher:
@@ -122,6 +160,7 @@ class Recommender:
         k: int = 10,
         filters: Filters | None = None,
         diversity: float = 0.0,
+        params: StrategyParams | None = None,
     ) -> RecommendationResult:
         events = self.understand(history) if isinstance(history, str) else list(history)
         if not events:
@@ -129,15 +168,29 @@ class Recommender:
         if strategy not in STRATEGIES:
             raise HistoryError(f"Unknown strategy '{strategy}'. Choose one of: {', '.join(STRATEGIES)}")
         embedded = self.embed_events(events)
-        result = STRATEGIES[strategy](embedded, self.items)
-        scores = result.scores - dislike_penalty(embedded, self.items)
+        result = STRATEGIES[strategy](embedded, self.context(params))
+        penalty = dislike_penalty(embedded, self.items)
+        scores = result.scores - penalty
+        interest_scores = None if result.interest_scores is None else result.interest_scores - penalty
         exclude = np.zeros(len(self.catalog), dtype=bool)
         for event in events:
             if event.matched_id is not None:
                 exclude[self.catalog.index_of[event.matched_id]] = True
-        ranking = rank(self.catalog, self.items, scores, exclude, k=k, filters=filters, diversity=diversity)
-        recs = explain(self.catalog, self.items, embedded, ranking)
-        return RecommendationResult(events, recs, strategy, messages=result.notes + ranking.messages)
+        ranking = rank(
+            self.catalog,
+            self.items,
+            scores,
+            exclude,
+            k=k,
+            filters=filters,
+            diversity=diversity,
+            interest_scores=interest_scores,
+            interest_shares=np.array([i.share for i in result.interests]) if result.interests else None,
+        )
+        recs = explain(self.catalog, self.items, embedded, ranking, result)
+        return RecommendationResult(
+            events, recs, strategy, messages=result.notes + ranking.messages, profile=result, embedded=embedded
+        )
 
     def search(self, query: str, k: int = 20, filters: Filters | None = None) -> list[tuple[int, float]]:
         """Semantic search: the videos whose meaning is closest to the query."""

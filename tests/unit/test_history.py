@@ -92,3 +92,33 @@ def test_normalise_title_folds_accents_and_punctuation():
 def test_matching_works_without_a_catalog():
     (event,) = parse_history("Alien", None)
     assert event.kind == EventKind.INTEREST
+
+
+def test_weight_and_date_fields(matcher):
+    events = parse_history("like: Alien | 2 | 2024-05-01\nInterstellar | 2023-01-02\nsearch: x | lots | 99", matcher)
+    assert (events[0].kind, events[0].weight, events[0].when, events[0].matched_id) == (
+        EventKind.LIKED,
+        2.0,
+        "2024-05-01",
+        "3",
+    )
+    assert events[1].when == "2023-01-02" and events[1].weight == 1.0
+    assert events[2].text == "x" and events[2].weight == 1.0
+    assert "ignored “lots”" in events[2].note and "outside" in events[2].note
+
+
+def test_format_line_round_trips(matcher):
+    from vidrec_core.history import format_line
+
+    lines = [
+        format_line(EventKind.LIKED, "Alien", 2.0, "2024-05-01"),
+        format_line(EventKind.WATCHED, "Interstellar"),
+        format_line(EventKind.SEARCHED, "space  heist"),
+    ]
+    assert lines == ["like: Alien | 2 | 2024-05-01", "Interstellar", "search: space heist"]
+    events = parse_history("\n".join(lines), matcher)
+    assert [(e.kind, e.text, e.weight, e.when) for e in events] == [
+        (EventKind.LIKED, "Alien", 2.0, "2024-05-01"),
+        (EventKind.WATCHED, "Interstellar", 1.0, None),
+        (EventKind.SEARCHED, "space heist", 1.0, None),
+    ]

@@ -1,0 +1,140 @@
+"""Every interest strategy on tiny data whose right answer is known."""
+
+import numpy as np
+import pytest
+
+from vidrec_core.history import Event, EventKind
+from vidrec_core.profile import (
+    STRATEGIES,
+    EmbeddedHistory,
+    StrategyContext,
+    StrategyParams,
+    find_interests,
+    recency_weights,
+)
+from vidrec_core.rank import fair_share_quotas
+from vidrec_core.recommender import Recommender
+
+
+def genres_of(result):
+    return [set(r.genres) for r in result.recommendations]
+
+
+def test_every_registered_strategy_answers(tiny_recommender):
+    for name in STRATEGIES:
+        result = tiny_recommender.recommend("Star Voyage\nGhost Manor", strategy=name, k=3)
+        assert len(result.recommendations) == 3, name
+
+
+def test_multi_interest_gives_both_tastes_a_fair_share(tiny_recommender):
+    history = "Paris Hearts\nSummer Letters\nGhost Manor\nThe Cellar"
+    result = tiny_recommender.recommend(history, strategy="multi-interest", k=2)
+    assert [i.share for i in result.profile.interests] == [0.5, 0.5]
+    assert {frozenset(i.label.split(" + ")) for i in result.profile.interests} == {
+        frozenset({"Paris Hearts", "Summer Letters"}),
+        frozenset({"Ghost Manor", "The Cellar"}),
+    }
+    picked = genres_of(result)
+    assert any("Romance" in g for g in picked) and any("Horror" in g for g in picked)
+    assert all(r.interest for r in result.recommendations)
+
+
+def test_a_single_taste_stays_one_interest(tiny_recommender):
+    result = tiny_recommender.recommend("Star Voyage\nOrbit Rescue\nMars Base", strategy="multi-interest", k=3)
+    assert len(result.profile.interests) == 1
+
+
+def unit(v):
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_recency_flips_the_order():
+    items = np.stack([unit([1, 0, 0]), unit([0, 1, 0]), unit([0.7, 0.7, 0.1])])
+    old, new = unit([1, 0.05, 0]), unit([0.05, 1, 0])
+    history = EmbeddedHistory(
+        events=[Event(EventKind.INTEREST, "old", 1), Event(EventKind.INTEREST, "new", 2)],
+        vectors=np.stack([old, new]),
+    )
+    ctx = StrategyContext(items=items, params=StrategyParams(half_life=0.5))
+    recency = STRATEGIES["recency"](history, ctx).scores
+    assert recency[1] > recency[0]  # the newer taste wins
+    long_memory = STRATEGIES["recency"](history, StrategyContext(items=items, params=StrategyParams(half_life=1e6)))
+    mean = STRATEGIES["mean"](history, ctx)
+    assert np.allclose(long_memory.scores, mean.scores, atol=1e-5)
+    assert np.allclose(recency_weights(3, 1.0), [0.25, 0.5, 1.0])
+
+
+def test_like_counts_more_than_watched(tiny_recommender):
+    liked_space = tiny_recommender.recommend("like: Star Voyage\nGhost Manor", k=8)
+    liked_horror = tiny_recommender.recommend("Star Voyage\nlike: Ghost Manor", k=8)
+    first_space = liked_space.recommendations[0].id
+    first_horror = liked_horror.recommendations[0].id
+    assert first_space.startswith("s") and first_horror.startswith("h")
+
+
+class FakeCollaborative:
+    """s1 is always co-watched with r3 (a romance), so collaborative signal should lift r3 for a space fan."""
+
+    def __init__(self, n_items, index_of):
+        self.known = np.ones(n_items, dtype=bool)
+        self.known[index_of["r1"]] = False  # nobody has watched r1 yet
+        self.index_of = index_of
+
+    def scores(self, item_indices):
+        out = np.zeros(len(self.known), dtype=np.float32)
+        if self.index_of["s1"] in item_indices:
+            out[self.index_of["r3"]] = 5.0
+        return out
+
+
+def test_hybrid_blends_collaborative_signal_and_falls_back_for_unseen_videos(tiny_recommender):
+    catalog = tiny_recommender.catalog
+    hybrid = Recommender(
+        catalog,
+        tiny_recommender.items,
+        tiny_recommender.encoder,
+        collaborative=FakeCollaborative(len(catalog), catalog.index_of),
+    )
+    params = StrategyParams(hybrid_weight=0.8, popularity_weight=0.0)
+    result = hybrid.recommend("Star Voyage", strategy="hybrid", k=9, params=params)
+    ids = [r.id for r in result.recommendations]
+    content_only = [r.id for r in tiny_recommender.recommend("Star Voyage", k=9).recommendations]
+    assert ids.index("r3") < content_only.index("r3")
+    r3 = next(r for r in result.recommendations if r.id == "r3")
+    assert r3.collaborative_share > 0.5 and "viewers with similar histories" in r3.because
+    r1 = next(r for r in result.recommendations if r.id == "r1")
+    assert r1.collaborative_share == 0 and "content alone" in r1.because
+
+
+def test_hybrid_without_interactions_is_content_with_a_note(tiny_recommender):
+    result = tiny_recommender.recommend("Star Voyage", strategy="hybrid", k=3)
+    mean = tiny_recommender.recommend("Star Voyage", strategy="mean", k=3)
+    assert [r.id for r in result.recommendations] == [r.id for r in mean.recommendations]
+    assert any("falls back to content" in m for m in result.messages)
+
+
+@pytest.mark.parametrize(
+    "shares, k, expected",
+    [([0.5, 0.5], 10, [5, 5]), ([0.7, 0.3], 10, [7, 3]), ([0.9, 0.05, 0.05], 10, [8, 1, 1]), ([0.6, 0.4], 1, [1, 0])],
+)
+def test_fair_share_quotas(shares, k, expected):
+    assert fair_share_quotas(np.array(shares), k).tolist() == expected
+
+
+def test_interests_need_positive_events():
+    history = EmbeddedHistory(events=[Event(EventKind.DISLIKED, "x", 1)], vectors=np.ones((1, 3)) / np.sqrt(3))
+    assert find_interests(history, StrategyParams()) == []
+
+
+def test_dates_order_the_history_for_recency():
+    from vidrec_core.profile import event_ages
+
+    events = [
+        Event(EventKind.INTEREST, "a", 1, when="2024-03-01"),
+        Event(EventKind.INTEREST, "b", 2, when="2024-01-01"),
+        Event(EventKind.INTEREST, "c", 3, when="2024-02-01"),
+    ]
+    assert event_ages(events).tolist() == [0, 2, 1]
+    undated = [Event(EventKind.INTEREST, "a", 1, when="2024-03-01"), Event(EventKind.INTEREST, "b", 2)]
+    assert event_ages(undated).tolist() == [1, 0]
