@@ -1,63 +1,94 @@
-"""Recommend: pick a persona or type a history, see how each line was understood and what comes out."""
+"""Recommendation studio: edit a history live, pick an interest strategy, diversify, filter, and see why."""
 
 import pandas as pd
 import streamlit as st
 
 from vidrec_core.errors import VidrecError
-from vidrec_core.history import shorten
+from vidrec_core.listmetrics import describe_list
+from vidrec_ui.cards import recommendation_card
+from vidrec_ui.controls import current_view, filter_controls, strategy_controls
+from vidrec_ui.history_editor import history_table
+from vidrec_ui.history_state import HISTORY_KEY
 from vidrec_ui.resources import cached_personas, current_recommender
+from vidrec_ui.saved import saved_histories_panel
+from vidrec_ui.share_state import restore_from_link, write_to_link
 from vidrec_ui.text import md_escape
 
-CUSTOM = "— type your own —"
-
-st.title("Recommendations from a viewing history")
+st.title("Recommendation studio")
 
 with st.expander("How it works (for product managers)"):
     st.markdown(
         "1. **Content understanding.** A language model reads each video's title, tagline, overview, genres and "
-        "keywords and turns it into a point in a *meaning space*: videos about similar things land close together.\n"
+        "keywords and turns it into a point in a *meaning space*: videos about similar things land close "
+        "together.\n"
         "2. **User-interest mapping.** Everything in the history goes into the same space: videos watched or liked "
         "are their own points; searches, comments and sentences such as *“I love heist movies”* are read by the "
         "same model.\n"
-        "3. **Recommendation.** The profile is the average of those points. The videos nearest to it, minus what "
-        "was already watched, are the recommendations, and each one names the history event it is closest to."
+        "3. **Recommendation.** The interest profile is built from those points (the strategy decides how: an "
+        "average, recent events first, or one profile per taste). The videos nearest to it, minus what was already "
+        "watched, are the recommendations, and each one names the history event it is closest to."
     )
 
 personas = cached_personas()
+link_problem = restore_from_link()
+if link_problem:
+    st.warning(link_problem)
+if HISTORY_KEY not in st.session_state:
+    first = next(iter(personas))
+    st.session_state["persona"] = first
+    st.session_state[HISTORY_KEY] = personas[first].history
 
 
 def _load_persona() -> None:
-    name = st.session_state["persona"]
+    name = st.session_state.get("persona")
     if name in personas:
-        st.session_state["history_text"] = personas[name].history
+        st.session_state[HISTORY_KEY] = personas[name].history
 
-
-if "history_text" not in st.session_state:
-    first = next(iter(personas))
-    st.session_state["persona"] = first
-    st.session_state["history_text"] = personas[first].history
-
-left, right = st.columns([2, 3], gap="large")
-with left:
-    st.selectbox("Sample persona", [*personas, CUSTOM], key="persona", on_change=_load_persona)
-    persona = personas.get(st.session_state["persona"])
-    if persona:
-        st.caption(persona.description)
-    st.text_area(
-        "Viewing history, one event per line",
-        key="history_text",
-        height=220,
-        help="A title you watched (typos are fine), or prefix a line with like:, dislike:, search:, comment:. "
-        "Any other sentence is read as an interest.",
-    )
-    k = st.slider("How many recommendations", 5, 30, 10)
 
 recommender = current_recommender()
 if recommender is None:
     st.stop()
 
-history_text = st.session_state["history_text"]
-events = recommender.understand(history_text)
+left, right = st.columns([2, 3], gap="large")
+with left:
+    st.selectbox(
+        "Sample persona",
+        list(personas),
+        key="persona",
+        on_change=_load_persona,
+        index=None,
+        placeholder="— your own history —",
+    )
+    persona = personas.get(st.session_state.get("persona"))
+    if persona:
+        st.caption(persona.description)
+    text_tab, table_tab = st.tabs(["Text", "Table"])
+    with text_tab:
+        st.text_area(
+            "Viewing history, one event per line",
+            key=HISTORY_KEY,
+            height=220,
+            help="A title you watched (typos are fine), or prefix a line with like:, dislike:, search:, "
+            "comment:. Any other sentence is read as an interest. Add ' | 2' for a weight, ' | 2024-05-01' "
+            "for a date.",
+        )
+    events = recommender.understand(st.session_state[HISTORY_KEY])
+    with table_tab:
+        history_table(events)
+        st.caption("Edit, add or delete rows; change *position* to reorder. The text view follows.")
+    saved_histories_panel()
+
+with right:
+    controls = st.columns([1, 1])
+    with controls[0]:
+        strategy, k, diversity, params = strategy_controls()
+    with controls[1]:
+        filters = filter_controls(recommender.catalog)
+
+view = current_view(st.session_state[HISTORY_KEY])
+if not write_to_link(view):
+    with right:
+        st.caption("This history is too long to fit in a link; save it instead.")
 
 with left:
     st.subheader("How each line was understood")
@@ -88,20 +119,46 @@ with right:
         )
         st.stop()
     try:
-        result = recommender.recommend(events, k=k)
+        result = recommender.recommend(
+            events, strategy=strategy, k=k, filters=filters, diversity=diversity, params=params
+        )
     except VidrecError as exc:
         st.warning(str(exc))
         st.stop()
     for message in result.messages:
         st.warning(message)
-    unmatched_titles = [e for e in events if e.note and "no catalog title" in e.note]
-    if unmatched_titles:
-        st.caption(f"{len(unmatched_titles)} line(s) matched no title in this catalog and were read as interests.")
-    for position, rec in enumerate(result.recommendations, start=1):
-        with st.container(border=True):
-            year = f" ({rec.year})" if rec.year else ""
-            st.markdown(f"**{position}. {md_escape(rec.title)}**{year}")
-            st.caption(f"{md_escape(', '.join(rec.genres) or 'no genre')} · score {rec.score:.3f}")
-            if rec.overview:
-                st.markdown(md_escape(shorten(rec.overview, 260)))
-            st.markdown(f"*Why:* {md_escape(rec.because)}")
+    unmatched = [e for e in events if e.note and "no catalog title" in e.note]
+    if unmatched:
+        st.caption(f"{len(unmatched)} line(s) matched no title in this catalog and were read as interests.")
+
+    recs = result.recommendations
+    numbers = describe_list(
+        recommender.items,
+        [r.index for r in recs],
+        [r.genres for r in recs],
+        recommender.popularity,
+        result.profile.profile if result.profile else None,
+    )
+    cells = st.columns(len(numbers))
+    for cell, (label, value) in zip(cells, numbers.items(), strict=True):
+        cell.metric(label, "—" if value is None else f"{value:.2f}")
+
+    interests = result.profile.interests if result.profile else []
+    if len(interests) > 1:
+        st.markdown("**Interests found in this history**")
+        seats = pd.Series([r.interest for r in recs]).value_counts()
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "interest": [i.label for i in interests],
+                    "share of history": [round(i.share, 2) for i in interests],
+                    "videos in the list": [int(seats.get(i.label, 0)) for i in interests],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    for position, rec in enumerate(recs, start=1):
+        recommendation_card(position, rec)
+    if recs:
+        st.caption(f"Strategy: {md_escape(strategy)} · the address bar holds this view, copy it to share.")

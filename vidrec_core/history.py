@@ -219,7 +219,11 @@ def split_fields(line: str) -> tuple[str, float, str | None, list[str]]:
 
 def format_line(kind: EventKind, text: str, weight: float = 1.0, when: str | None = None) -> str:
     """The inverse of parsing: one event as a typed line."""
-    line = LINE_PREFIX[kind] + " ".join(str(text).split())
+    text = " ".join(str(text).split()).replace(" | ", " / ")
+    prefix = LINE_PREFIX[kind]
+    if not prefix and _PREFIX.match(text):  # a title such as "Search: ..." must not read as a search
+        prefix = "watched: "
+    line = prefix + text
     if weight != 1.0:
         line += f" | {weight:g}"
     if when:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from vidrec_core.paths import REPO_ROOT
+from vidrec_core.share import view_to_params
 
 pytestmark = pytest.mark.app
 TIMEOUT = 180
 
 
-def start(page: str | None = None) -> AppTest:
+def start(page: str | None = None, query: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
     at.run()
     if page:
         at.switch_page(page)
@@ -25,24 +29,33 @@ def markdown_text(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
+def understood(at: AppTest) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if "matched video" in d.value.columns)
+
+
+def titles(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value[:6]]
+
+
 def test_recommend_page_shows_a_personas_recommendations():
     at = start()
     assert at.selectbox(key="persona").value == "Space sci-fi fan"
     text = markdown_text(at)
     assert "Why:" in text and "Interstellar" in text
-    understood = at.dataframe[0].value
-    assert understood.loc[0, "matched video"] == "Interstellar (2014)"
+    assert understood(at).loc[0, "matched video"] == "Interstellar (2014)"
+    assert len(titles(at)) == 10
+    assert {m.label for m in at.metric} >= {"intra-list diversity", "novelty", "similarity to profile"}
 
 
 def test_switching_persona_changes_history_and_recommendations():
     at = start()
-    before = markdown_text(at)
+    before = titles(at)
     at.selectbox(key="persona").select("Horror fan").run()
     assert not at.exception
     assert "The Conjuring" in at.text_area(key="history_text").value
-    after = markdown_text(at)
-    assert after != before
+    assert titles(at) != before
     horror_reasons = ("Conjuring", "Insidious", "Exorcist", "Sinister", "Shining")
+    after = markdown_text(at)
     assert any(f"you watched {name}" in after or f"you liked {name}" in after for name in horror_reasons)
 
 
@@ -50,9 +63,9 @@ def test_typed_history_is_understood_and_answered():
     at = start()
     at.text_area(key="history_text").input("Intersteller\nsearch: heist with a twist\nI love jazz").run()
     assert not at.exception
-    understood = at.dataframe[0].value
-    assert understood["kind"].tolist() == ["watched", "searched", "interest"]
-    assert understood.loc[0, "matched video"] == "Interstellar (2014)"
+    table = understood(at)
+    assert table["kind"].tolist() == ["watched", "searched", "interest"]
+    assert table.loc[0, "matched video"] == "Interstellar (2014)"
     assert markdown_text(at).count("Why:") == 10
 
 
@@ -63,13 +76,88 @@ def test_empty_history_gets_a_clear_message():
     assert any("history is empty" in info.value for info in at.info)
 
 
+def test_multi_interest_shows_interests_and_both_tastes():
+    at = start()
+    at.selectbox(key="persona").select("Two unrelated tastes").run()
+    at.selectbox(key="strategy").select("multi-interest").run()
+    assert not at.exception
+    interests = next(d.value for d in at.dataframe if "interest" in d.value.columns)
+    assert len(interests) >= 2 and interests["videos in the list"].sum() == 10
+    assert "serves the interest" in markdown_text(at)
+
+
+def test_strategy_knobs_and_filters_respond():
+    at = start()
+    at.selectbox(key="strategy").select("recency").run()
+    at.slider(key="half_life").set_value(1.0).run()
+    assert not at.exception
+    at.multiselect(key="f_include").select("Animation").run()
+    assert not at.exception
+    assert all("Animation" in c.value for c in at.caption if "score" in c.value)
+    at.multiselect(key="f_exclude").select("Animation").run()
+    assert any("genre is none of Animation" in w.value for w in at.warning)
+    assert not titles(at)
+
+
+def test_watched_it_button_walks_the_history_forward():
+    at = start()
+    first_title = titles(at)[0]
+    watched = next(b for b in at.button if b.label == "Watched it")
+    watched.click().run()
+    assert not at.exception
+    history = at.text_area(key="history_text").value
+    assert history.splitlines()[-1] == first_title.split(". ", 1)[1].replace("**", "")  # "Lost in Space (1998)"
+    assert titles(at)[0] != first_title
+
+
+def test_save_load_rename_delete_a_history():
+    at = start()
+    at.text_area(key="history_text").input("Alien\nsearch: space horror").run()
+    at.text_input(key="save_name").input("Demo one").run()
+    next(b for b in at.button if b.key == "save_button").click().run()
+    assert any("Saved “Demo one”" in s.value for s in at.success)
+    at.text_area(key="history_text").input("Up").run()
+    at.selectbox(key="saved_choice").select("Demo one").run()
+    next(b for b in at.button if b.key == "load_button").click().run()
+    assert at.text_area(key="history_text").value == "Alien\nsearch: space horror"
+    at.text_input(key="rename_to").input("Demo two").run()
+    next(b for b in at.button if b.key == "rename_button").click().run()
+    assert at.selectbox(key="saved_choice").options == ["Demo two"]
+    next(b for b in at.button if b.key == "delete_button").click().run()
+    assert any("Deleted" in s.value for s in at.success)
+    assert not at.exception
+
+
+def test_saving_under_a_persona_name_is_refused():
+    at = start()
+    at.text_input(key="save_name").input("Horror fan").run()
+    next(b for b in at.button if b.key == "save_button").click().run()
+    assert any("read-only" in e.value for e in at.error)
+
+
+def test_shared_link_restores_the_view():
+    view = {"history": "The Notebook\nThe Conjuring", "strategy": "multi-interest", "k": 6, "diversity": 0.25}
+    at = start(query=view_to_params(view))
+    assert at.text_area(key="history_text").value == "The Notebook\nThe Conjuring"
+    assert at.selectbox(key="strategy").value == "multi-interest"
+    assert at.slider(key="k").value == 6
+    assert len(titles(at)) == 6
+
+
+@pytest.mark.parametrize("query", [{"h": "%%%broken"}, {"k": "lots"}, {"s": "nope"}, {"h": "A" * 20000}])
+def test_malformed_links_get_a_message_and_the_app_keeps_working(query):
+    at = start(query=query)
+    assert any("shared link" in w.value for w in at.warning)
+    assert len(titles(at)) == 10
+
+
 def test_catalog_page_searches_by_meaning_and_filters():
     at = start("pages/catalog.py")
     assert len(at.dataframe[0].value) == 500
     at.text_input[0].input("astronauts stranded on Mars").run()
     assert not at.exception
-    titles = at.dataframe[0].value["title"].tolist()
-    assert "The Martian" in titles[:5]
+    found = at.dataframe[0].value["title"].tolist()
+    assert "The Martian" in found[:5]
     at.multiselect[0].select("Animation").run()
     genres = at.dataframe[0].value["genres"].tolist()
     assert genres and all("Animation" in g for g in genres)

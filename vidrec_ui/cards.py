@@ -1,0 +1,44 @@
+"""A recommendation as a card: plain-text title, genres, overview, reason, and buttons that walk the history on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vidrec_core.history import EventKind, format_line, shorten
+from vidrec_core.rank import Recommendation
+from vidrec_ui.history_state import append_line
+from vidrec_ui.text import md_escape
+
+
+def title_line(title: str, year: int | None) -> str:
+    return f"{title} ({year})" if year else title
+
+
+def add_to_history(kind: EventKind, title: str, year: int | None) -> None:
+    append_line(format_line(kind, title_line(title, year)))
+
+
+def recommendation_card(position: int, rec: Recommendation, key_prefix: str = "rec", actions: bool = True) -> None:
+    with st.container(border=True):
+        year = f" ({rec.year})" if rec.year else ""
+        st.markdown(f"**{position}. {md_escape(rec.title)}**{year}")
+        st.caption(f"{md_escape(', '.join(rec.genres) or 'no genre')} · score {rec.score:.3f}")
+        if rec.overview:
+            st.markdown(md_escape(shorten(rec.overview, 260)))
+        st.markdown(f"*Why:* {md_escape(rec.because)}")
+        if actions:
+            left, right, _ = st.columns([1, 1, 2])
+            left.button(
+                "Watched it",
+                key=f"{key_prefix}_watched_{rec.id}",
+                on_click=add_to_history,
+                args=(EventKind.WATCHED, rec.title, rec.year),
+                icon=":material/check:",
+            )
+            right.button(
+                "Not interested",
+                key=f"{key_prefix}_dislike_{rec.id}",
+                on_click=add_to_history,
+                args=(EventKind.DISLIKED, rec.title, rec.year),
+                icon=":material/thumb_down:",
+            )

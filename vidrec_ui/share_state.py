@@ -1,0 +1,43 @@
+"""Keep the Recommend page's view in the URL, and restore it when a shared link is opened."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from vidrec_core.profile import STRATEGIES
+from vidrec_core.share import MAX_PARAM_CHARS, ShareError, params_to_view, view_to_params
+from vidrec_ui.history_state import HISTORY_KEY
+
+RESTORED_FLAG = "_view_restored"
+
+
+def restore_from_link() -> str | None:
+    """On a session's first run, load the view from the query string. Returns a problem to show, if any."""
+    if st.session_state.get(RESTORED_FLAG):
+        return None
+    st.session_state[RESTORED_FLAG] = True
+    params = {key: st.query_params.get(key) for key in st.query_params}
+    if not params:
+        return None
+    try:
+        view = params_to_view(params, set(STRATEGIES))
+    except ShareError as exc:
+        st.query_params.clear()
+        return f"{exc} The sample view is shown instead."
+    if "history" in view:
+        st.session_state[HISTORY_KEY] = view.pop("history")
+        st.session_state["persona"] = None
+    for key, value in view.items():
+        st.session_state[key] = value
+    return None
+
+
+def write_to_link(view: dict) -> bool:
+    """Put the current view in the address bar. False when the history is too long for a link."""
+    params = view_to_params(view)
+    if sum(len(k) + len(v) for k, v in params.items()) > MAX_PARAM_CHARS:
+        st.query_params.clear()
+        return False
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+    return True
