@@ -5,7 +5,10 @@ import math
 import pandas as pd
 import streamlit as st
 
+from vidrec_core.history import EventKind
 from vidrec_core.rank import Filters, apply_filters
+from vidrec_ui.cards import add_to_history
+from vidrec_ui.history_state import current_history_text
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import md_escape
 
@@ -96,3 +99,23 @@ if rows and rows[0] < len(indices):
         for label, value in details.items():
             if value:
                 st.markdown(f"**{label}:** {md_escape(value)}")
+        year_value = None if pd.isna(record["year"]) else int(record["year"])
+        buttons = st.columns(3)
+        for column, (label, kind, icon) in zip(
+            buttons,
+            [
+                ("Add to history: watched", EventKind.WATCHED, ":material/check:"),
+                ("Add to history: liked", EventKind.LIKED, ":material/favorite:"),
+                ("Not interested", EventKind.DISLIKED, ":material/thumb_down:"),
+            ],
+            strict=True,
+        ):
+            column.button(
+                label,
+                key=f"catalog_{kind.value}_{record['id']}",
+                on_click=add_to_history,
+                args=(kind, record["title"], year_value),
+                icon=icon,
+            )
+        lines = current_history_text().splitlines()
+        st.caption(f"The history has {len(lines)} line(s); the last: {md_escape(lines[-1]) if lines else '—'}")

@@ -8,10 +8,10 @@ from vidrec_core.listmetrics import describe_list
 from vidrec_ui.cards import recommendation_card
 from vidrec_ui.controls import current_view, filter_controls, strategy_controls
 from vidrec_ui.history_editor import history_table
-from vidrec_ui.history_state import HISTORY_KEY
+from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, has, put, set_history
 from vidrec_ui.resources import cached_personas, current_recommender
 from vidrec_ui.saved import saved_histories_panel
-from vidrec_ui.share_state import restore_from_link, write_to_link
+from vidrec_ui.share_state import CUSTOM_PERSONA, restore_from_link, write_to_link
 from vidrec_ui.text import md_escape
 
 st.title("Recommendation studio")
@@ -33,16 +33,16 @@ personas = cached_personas()
 link_problem = restore_from_link()
 if link_problem:
     st.warning(link_problem)
-if HISTORY_KEY not in st.session_state:
+if not has(HISTORY_KEY):
     first = next(iter(personas))
-    st.session_state["persona"] = first
-    st.session_state[HISTORY_KEY] = personas[first].history
+    put("persona", first)
+    set_history(personas[first].history)
 
 
 def _load_persona() -> None:
-    name = st.session_state.get("persona")
+    name = get("persona")
     if name in personas:
-        st.session_state[HISTORY_KEY] = personas[name].history
+        set_history(personas[name].history)
 
 
 recommender = current_recommender()
@@ -52,27 +52,22 @@ if recommender is None:
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.selectbox(
-        "Sample persona",
-        list(personas),
-        key="persona",
-        on_change=_load_persona,
-        index=None,
-        placeholder="— your own history —",
+        "Sample persona", [*personas, CUSTOM_PERSONA], **bind("persona", CUSTOM_PERSONA, on_change=_load_persona)
     )
-    persona = personas.get(st.session_state.get("persona"))
+    persona = personas.get(get("persona"))
     if persona:
         st.caption(persona.description)
     text_tab, table_tab = st.tabs(["Text", "Table"])
     with text_tab:
         st.text_area(
             "Viewing history, one event per line",
-            key=HISTORY_KEY,
             height=220,
+            **bind(HISTORY_KEY, ""),
             help="A title you watched (typos are fine), or prefix a line with like:, dislike:, search:, "
             "comment:. Any other sentence is read as an interest. Add ' | 2' for a weight, ' | 2024-05-01' "
             "for a date.",
         )
-    events = recommender.understand(st.session_state[HISTORY_KEY])
+    events = recommender.understand(current_history_text())
     with table_tab:
         history_table(events)
         st.caption("Edit, add or delete rows; change *position* to reorder. The text view follows.")
@@ -85,7 +80,7 @@ with right:
     with controls[1]:
         filters = filter_controls(recommender.catalog)
 
-view = current_view(st.session_state[HISTORY_KEY])
+view = current_view(current_history_text())
 if not write_to_link(view):
     with right:
         st.caption("This history is too long to fit in a link; save it instead.")

@@ -10,6 +10,7 @@ import streamlit as st
 from vidrec_core.catalog import Catalog
 from vidrec_core.profile import STRATEGIES, STRATEGY_DESCRIPTIONS, StrategyParams
 from vidrec_core.rank import Filters
+from vidrec_ui.history_state import bind, get, put
 
 DEFAULTS = {"strategy": "mean", "k": 10, "diversity": 0.0, "half_life": 5.0, "hybrid_weight": 0.5}
 VIEW_KEYS = tuple(DEFAULTS)
@@ -24,18 +25,12 @@ class Settings:
     filters: Filters
 
 
-def init_defaults(prefix: str = "") -> None:
-    for key, value in DEFAULTS.items():
-        st.session_state.setdefault(prefix + key, value)
-
-
 def strategy_controls(prefix: str = "", label: str = "Interest strategy") -> tuple[str, int, float, StrategyParams]:
     """Strategy, list length, diversity and the strategy's own knob. `prefix` keeps two sets apart (A/B)."""
-    init_defaults(prefix)
     strategy = st.selectbox(
         label,
         list(STRATEGIES),
-        key=prefix + "strategy",
+        **bind(prefix + "strategy", DEFAULTS["strategy"]),
         help="\n".join(f"- **{name}**: {text}" for name, text in STRATEGY_DESCRIPTIONS.items()),
     )
     if strategy == "recency":
@@ -44,7 +39,7 @@ def strategy_controls(prefix: str = "", label: str = "Interest strategy") -> tup
             0.5,
             30.0,
             step=0.5,
-            key=prefix + "half_life",
+            **bind(prefix + "half_life", DEFAULTS["half_life"]),
             help="How many events back an event counts half as much as the newest one.",
         )
     if strategy == "hybrid":
@@ -53,7 +48,7 @@ def strategy_controls(prefix: str = "", label: str = "Interest strategy") -> tup
             0.0,
             1.0,
             step=0.05,
-            key=prefix + "hybrid_weight",
+            **bind(prefix + "hybrid_weight", DEFAULTS["hybrid_weight"]),
             help="0 = content similarity only; 1 = only what viewers with similar histories watched.",
         )
     st.slider(
@@ -61,15 +56,15 @@ def strategy_controls(prefix: str = "", label: str = "Interest strategy") -> tup
         0.0,
         1.0,
         step=0.05,
-        key=prefix + "diversity",
+        **bind(prefix + "diversity", DEFAULTS["diversity"]),
         help="Maximal marginal relevance: 0 ranks by relevance alone, higher values avoid near-duplicates.",
     )
-    st.slider("How many recommendations", 5, 30, key=prefix + "k")
+    st.slider("How many recommendations", 5, 30, **bind(prefix + "k", DEFAULTS["k"]))
     params = StrategyParams(
-        half_life=float(st.session_state[prefix + "half_life"]),
-        hybrid_weight=float(st.session_state[prefix + "hybrid_weight"]),
+        half_life=float(get(prefix + "half_life", DEFAULTS["half_life"])),
+        hybrid_weight=float(get(prefix + "hybrid_weight", DEFAULTS["hybrid_weight"])),
     )
-    return strategy, int(st.session_state[prefix + "k"]), float(st.session_state[prefix + "diversity"]), params
+    return strategy, int(get(prefix + "k")), float(get(prefix + "diversity")), params
 
 
 def filter_controls(catalog: Catalog) -> Filters:
@@ -77,11 +72,11 @@ def filter_controls(catalog: Catalog) -> Filters:
     frame = catalog.frame
     with st.expander("Filters"):
         left, right = st.columns(2)
-        include = left.multiselect("Only these genres", catalog.genre_names, key="f_include")
-        exclude = right.multiselect("Never these genres", catalog.genre_names, key="f_exclude")
+        include = left.multiselect("Only these genres", catalog.genre_names, **bind("f_include", []))
+        exclude = right.multiselect("Never these genres", catalog.genre_names, **bind("f_exclude", []))
         year_range = _range_slider("Year", frame["year"], "f_year", left)
         runtime_range = _range_slider("Runtime (minutes)", frame["runtime"], "f_runtime", right)
-        languages = st.multiselect("Languages", catalog.languages, key="f_languages")
+        languages = st.multiselect("Languages", catalog.languages, **bind("f_languages", []))
     return Filters(
         include_genres=tuple(include),
         exclude_genres=tuple(exclude),
@@ -98,11 +93,13 @@ def _range_slider(label: str, values: pd.Series, key: str, container) -> tuple[i
     low, high = int(present.min()), int(present.max())
     if low >= high:
         return None
-    chosen = container.slider(label, low, high, (low, high), key=key)
+    if get(key) is not None and not (low <= get(key)[0] <= get(key)[1] <= high):
+        put(key, None)  # another catalog's range
+    chosen = container.slider(label, low, high, **bind(key, (low, high)))
     return None if tuple(chosen) == (low, high) else (int(chosen[0]), int(chosen[1]))
 
 
 def current_view(history: str, prefix: str = "") -> dict:
-    view = {key: st.session_state.get(prefix + key, DEFAULTS[key]) for key in VIEW_KEYS}
+    view = {key: get(prefix + key, DEFAULTS[key]) for key in VIEW_KEYS}
     view["history"] = history
     return view

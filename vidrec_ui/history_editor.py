@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from vidrec_core.history import Event, EventKind, format_line
-from vidrec_ui.history_state import HISTORY_KEY
+from vidrec_ui.history_state import set_history
 
 KINDS = [kind.value for kind in EventKind]
 TABLE_COLUMNS = ["position", "kind", "text", "weight", "date", "understood as"]
@@ -68,7 +68,7 @@ def _apply_edits(key: str, base: pd.DataFrame) -> None:
     ]
     if added:
         table = pd.concat([table, pd.DataFrame(added)], ignore_index=True)
-    st.session_state[HISTORY_KEY] = table_to_text(table)
+    set_history(table_to_text(table))
 
 
 def history_table(events: list[Event]) -> None:

@@ -7,8 +7,9 @@ import streamlit as st
 from vidrec_core.errors import VidrecError
 from vidrec_core.store import HistoryStore
 from vidrec_ui.controls import VIEW_KEYS
-from vidrec_ui.history_state import HISTORY_KEY, current_history_text
+from vidrec_ui.history_state import current_history_text, get, put, set_history
 from vidrec_ui.resources import cached_personas
+from vidrec_ui.share_state import CUSTOM_PERSONA
 
 MESSAGE_KEY = "_saved_message"
 
@@ -22,14 +23,14 @@ def _report(kind: str, text: str) -> None:
 
 
 def _suggested_name() -> str:
-    persona = st.session_state.get("persona")
+    persona = get("persona")
     return f"{persona} (copy)" if persona in cached_personas() else "My history"
 
 
 def _save() -> None:
     name = st.session_state.get("save_name", "").strip() or _suggested_name()
     try:
-        settings = {key: st.session_state.get(key) for key in VIEW_KEYS}
+        settings = {key: get(key) for key in VIEW_KEYS}
         saved = _store().save(name, current_history_text(), settings)
         _report("success", f"Saved “{saved}”.")
     except VidrecError as exc:
@@ -43,11 +44,11 @@ def _load() -> None:
     except VidrecError as exc:
         _report("error", str(exc))
         return
-    st.session_state[HISTORY_KEY] = saved.text
-    st.session_state["persona"] = None
+    set_history(saved.text)
+    put("persona", CUSTOM_PERSONA)
     for key in VIEW_KEYS:
         if key in saved.settings and saved.settings[key] is not None:
-            st.session_state[key] = saved.settings[key]
+            put(key, saved.settings[key])
     _report("success", f"Loaded “{saved.name}”.")
 
 

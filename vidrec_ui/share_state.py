@@ -6,9 +6,10 @@ import streamlit as st
 
 from vidrec_core.profile import STRATEGIES
 from vidrec_core.share import MAX_PARAM_CHARS, ShareError, params_to_view, view_to_params
-from vidrec_ui.history_state import HISTORY_KEY
+from vidrec_ui.history_state import put, set_history
 
 RESTORED_FLAG = "_view_restored"
+CUSTOM_PERSONA = "— your own history —"
 
 
 def restore_from_link() -> str | None:
@@ -25,10 +26,10 @@ def restore_from_link() -> str | None:
         st.query_params.clear()
         return f"{exc} The sample view is shown instead."
     if "history" in view:
-        st.session_state[HISTORY_KEY] = view.pop("history")
-        st.session_state["persona"] = None
+        set_history(view.pop("history"))
+        put("persona", CUSTOM_PERSONA)
     for key, value in view.items():
-        st.session_state[key] = value
+        put(key, value)
     return None
 
 

@@ -177,3 +177,27 @@ def test_unreadable_catalog_is_reported_and_the_sample_still_works(tmp_path, mon
     at = start()
     assert any("cannot be used" in e.value for e in at.error)
     assert "Why:" in markdown_text(at)
+
+
+def test_history_and_settings_survive_a_visit_to_another_page():
+    at = start()
+    at.text_area(key="history_text").input("Up\nsearch: balloons").run()
+    at.selectbox(key="strategy").select("recency").run()
+    at.switch_page("pages/catalog.py").run()
+    assert not at.exception
+    at.switch_page("pages/recommend.py").run()
+    assert at.text_area(key="history_text").value == "Up\nsearch: balloons"
+    assert at.selectbox(key="strategy").value == "recency"
+
+
+def test_catalog_selection_adds_to_the_history():
+    at = start("pages/catalog.py")
+    at.text_input[0].input("astronauts stranded on Mars").run()
+    # AppTest cannot click a dataframe row, so set the selection the way the frontend would.
+    at.session_state["catalog_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    liked = next((b for b in at.button if b.label == "Add to history: liked"), None)
+    assert liked is not None, "selecting a row shows its details with history buttons"
+    liked.click().run()
+    at.switch_page("pages/recommend.py").run()
+    assert at.text_area(key="history_text").value.splitlines()[-1].startswith("like: ")

@@ -47,3 +47,27 @@ def test_catalog_search(page: Page, app_server: str):
     search.fill("astronauts stranded on Mars")
     search.press("Enter")
     expect(page.get_by_text(re.compile(r"\d+ closest matches"))).to_be_visible()
+
+
+def test_editing_the_history_changes_the_list_and_survives_navigation(page: Page, app_server: str):
+    page.goto(app_server)
+    before = recommendation_titles(page)
+    box = page.get_by_role("textbox", name="Viewing history, one event per line")
+    box.fill("Toy Story\nFinding Nemo\nsearch: animated fish")
+    box.press("Control+Enter")
+    expect(
+        page.get_by_text(re.compile(r"because you (watched Toy Story|watched Finding Nemo|searched)")).first
+    ).to_be_visible()
+    after = recommendation_titles(page)
+    assert after != before
+
+    page.get_by_role("button", name="Watched it").first.click()
+    walked = after[0].split(". ", 1)[1]
+    expect(box).to_have_value(re.compile(re.escape(walked) + r" \(\d{4}\)$"))
+
+    page.get_by_role("link", name="Catalog").click()
+    expect(page.get_by_role("textbox", name="Search by meaning")).to_be_visible()
+    page.get_by_role("link", name="Recommend").click()
+    expect(page.get_by_role("textbox", name="Viewing history, one event per line")).to_have_value(
+        re.compile(r"^Toy Story\nFinding Nemo\nsearch: animated fish\n")
+    )
