@@ -10,6 +10,7 @@ navigation = st.navigation(
     [
         st.Page("pages/recommend.py", title="Recommend", icon=":material/recommend:", default=True),
         st.Page("pages/catalog.py", title="Catalog", icon=":material/search:"),
+        st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
     ]
 )
 render_sidebar()

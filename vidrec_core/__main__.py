@@ -75,9 +75,14 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     history = _read_history(args)
     if not history.strip():
         raise HistoryError(EMPTY_HISTORY_MESSAGE)
-    recommender, _ = load_recommender(args.catalog, args.model, progress=_progress_printer(not args.json))
+    from vidrec_core.profile import StrategyParams
+
+    recommender, _ = load_recommender(
+        args.catalog, args.model, progress=_progress_printer(not args.json), interactions=args.interactions
+    )
+    params = StrategyParams(half_life=args.half_life, hybrid_weight=args.hybrid_weight)
     result = recommender.recommend(
-        history, strategy=args.strategy, k=args.k, filters=_filters(args), diversity=args.diversity
+        history, strategy=args.strategy, k=args.k, filters=_filters(args), diversity=args.diversity, params=params
     )
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
@@ -186,6 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--strategy", default="mean", choices=sorted(STRATEGIES))
     rec.add_argument("--k", type=int, default=10)
     rec.add_argument("--diversity", type=float, default=0.0, help="0 = pure relevance, 1 = most diverse")
+    rec.add_argument("--half-life", type=float, default=5.0, help="recency: events until a weight halves")
+    rec.add_argument("--hybrid-weight", type=float, default=0.5, help="hybrid: share of the collaborative signal")
+    rec.add_argument(
+        "--interactions", help="interaction log for hybrid (default for the sample: MovieLens, derived on first use)"
+    )
     _add_filters(rec)
     rec.set_defaults(func=cmd_recommend)
 
@@ -205,6 +215,9 @@ def build_parser() -> argparse.ArgumentParser:
     personas = sub.add_parser("personas", help="list the sample personas")
     personas.add_argument("--json", action="store_true")
     personas.set_defaults(func=cmd_personas)
+    from vidrec_core.cli_evaluate import add_commands as add_evaluate_commands
+
+    add_evaluate_commands(sub)
     return parser
 
 

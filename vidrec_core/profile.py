@@ -54,6 +54,8 @@ class StrategyContext:
     collaborative: CollaborativeModel | None = None
     params: StrategyParams = StrategyParams()
     index_of: dict[str, int] | None = None  # catalog id -> row, to find watched items for collaborative scoring
+    # (n_items, m) rows of the m most similar videos that have interactions, for videos that have none (else -1)
+    known_neighbours: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class ProfileResult:
     interests: list[Interest] = field(default_factory=list)
     interest_scores: np.ndarray | None = None  # (n_interests, n_items) when several interests
     collaborative_share: np.ndarray | None = None  # (n_items,) share of each score from collaborative signal
+    collaborative_known: np.ndarray | None = None  # (n_items,) videos with their own interactions
     notes: list[str] = field(default_factory=list)
 
 
@@ -238,16 +241,16 @@ def _standardise(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarr
 def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
     """Content similarity blended with collaborative signal and a popularity prior.
 
-    Videos nobody has interacted with yet keep their content score alone, so new videos can still be found.
+    A video nobody has interacted with borrows its collaborative part from the most similar videos that have
+    interactions (by text), so new videos compete on equal terms instead of being ignored or over-promoted.
     """
     content = mean_strategy(history, ctx)
     if ctx.collaborative is None:
         content.notes.append("No interaction data for this catalog: hybrid falls back to content similarity.")
         return content
+    index_of = ctx.index_of or {}
     watched = [
-        ctx.index_of[e.matched_id]
-        for e in history.events
-        if e.matched_id is not None and e.kind != EventKind.DISLIKED and ctx.index_of and e.matched_id in ctx.index_of
+        index_of[e.matched_id] for e in history.events if e.kind != EventKind.DISLIKED and e.matched_id in index_of
     ]
     known = ctx.collaborative.known
     if not watched or not known[watched].any():
@@ -256,13 +259,22 @@ def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileRe
     w = float(np.clip(ctx.params.hybrid_weight, 0.0, 1.0))
     content_z = _standardise(content.scores)
     collab_z = _standardise(np.asarray(ctx.collaborative.scores(watched), dtype=np.float32), known)
+    collab_z = np.where(known, collab_z, 0.0).astype(np.float32)
+    if ctx.known_neighbours is not None:
+        unknown = np.flatnonzero(~known)
+        collab_z[unknown] = collab_z[ctx.known_neighbours[unknown]].mean(axis=1)
     blended = (1 - w) * content_z + w * collab_z
     if ctx.popularity is not None:
         blended = blended + ctx.params.popularity_weight * _standardise(ctx.popularity)
-    scores = np.where(known, blended, content_z).astype(np.float32)
     parts = np.abs((1 - w) * content_z) + np.abs(w * collab_z) + 1e-9
-    share = np.where(known, np.abs(w * collab_z) / parts, 0.0).astype(np.float32)
-    return ProfileResult(scores=scores, profile=content.profile, collaborative_share=share, notes=content.notes)
+    share = (np.abs(w * collab_z) / parts).astype(np.float32)
+    return ProfileResult(
+        scores=blended.astype(np.float32),
+        profile=content.profile,
+        collaborative_share=share,
+        collaborative_known=known,
+        notes=content.notes,
+    )
 
 
 StrategyFn = Callable[[EmbeddedHistory, StrategyContext], ProfileResult]

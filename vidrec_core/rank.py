@@ -258,10 +258,10 @@ def explain(
             because += f"; serves the interest “{interest_label}”"
         if profile is not None and profile.collaborative_share is not None:
             collab = float(profile.collaborative_share[index])
-            if collab > 0:
-                because += f"; {collab:.0%} of the score from viewers with similar histories"
+            if profile.collaborative_known is not None and not profile.collaborative_known[index]:
+                because += f"; nobody has watched it yet: {collab:.0%} of the score borrowed from similar videos"
             else:
-                because += "; nobody has watched it yet, so content alone"
+                because += f"; {collab:.0%} of the score from viewers with similar histories"
         row = frame.iloc[index]
         year = row["year"]
         recs.append(

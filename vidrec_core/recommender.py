@@ -22,7 +22,7 @@ from vidrec_core.embed import (
     get_encoder,
     model_slug,
 )
-from vidrec_core.errors import HistoryError
+from vidrec_core.errors import HistoryError, VidrecError
 from vidrec_core.history import EMPTY_HISTORY_MESSAGE, Event, TitleMatcher, parse_history
 from vidrec_core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR, cache_dir
 from vidrec_core.profile import (
@@ -127,6 +127,13 @@ class Recommender:
             return np.full(len(values), 0.5, dtype=np.float32)
         return values.fillna(values.min()).rank(pct=True).to_numpy(np.float32)
 
+    @cached_property
+    def known_neighbours(self) -> np.ndarray | None:
+        """For each video without interactions, the 10 most similar videos that have some (by embedding)."""
+        if self.collaborative is None:
+            return None
+        return nearest_known(self.items, self.collaborative.known)
+
     def context(self, params: StrategyParams | None = None) -> StrategyContext:
         return StrategyContext(
             items=self.items,
@@ -134,6 +141,7 @@ class Recommender:
             collaborative=self.collaborative,
             params=params or StrategyParams(),
             index_of=self.catalog.index_of,
+            known_neighbours=self.known_neighbours,
         )
 
     @cached_property
@@ -203,11 +211,48 @@ class Recommender:
         return list(zip(ranking.indices, ranking.scores, strict=True))
 
 
+def nearest_known(items: np.ndarray, known: np.ndarray, m: int = 10, chunk: int = 4096) -> np.ndarray:
+    """(n_items, m) rows of the m nearest known videos for every unknown video; -1 rows for known ones."""
+    out = np.full((len(items), m), -1, dtype=np.int64)
+    known_rows = np.flatnonzero(known)
+    if len(known_rows) == 0:
+        return out
+    m = min(m, len(known_rows))
+    unknown_rows = np.flatnonzero(~known)
+    for start in range(0, len(unknown_rows), chunk):
+        rows = unknown_rows[start : start + chunk]
+        sims = items[rows] @ items[known_rows].T
+        top = np.argpartition(-sims, m - 1, axis=1)[:, :m]
+        out[rows, :m] = known_rows[top]
+    return out
+
+
+def load_collaborative(catalog: Catalog, interactions: str | Path | None = None) -> CollaborativeModel | None:
+    """Item-kNN from an interaction log; for the sample catalog the MovieLens log is used by default.
+
+    Returns None when there is no log for this catalog (the hybrid strategy then says it uses content alone).
+    """
+    from vidrec_core.collab import collaborative_from_log, load_interactions
+    from vidrec_core.movielens import sample_interactions_path
+
+    if interactions is None:
+        if catalog.name != "sample":
+            return None
+        try:
+            interactions = sample_interactions_path()
+        except VidrecError:
+            return None
+    return collaborative_from_log(load_interactions(interactions, catalog), len(catalog))
+
+
 def load_recommender(
-    catalog_path: str | Path | None = None, model: str = "minilm", progress: ProgressFn | None = None
+    catalog_path: str | Path | None = None,
+    model: str = "minilm",
+    progress: ProgressFn | None = None,
+    interactions: str | Path | None = None,
 ) -> tuple[Recommender, EmbedReport]:
     """Everything the command line needs in one call; the app caches the same pieces separately."""
     catalog = load_catalog(catalog_path or SAMPLE_CATALOG, name=None if catalog_path else "sample")
     encoder = get_encoder(model)
     vectors, report = embed_catalog(catalog, encoder, progress=progress)
-    return Recommender(catalog, vectors, encoder), report
+    return Recommender(catalog, vectors, encoder, collaborative=load_collaborative(catalog, interactions)), report

@@ -12,7 +12,7 @@ from vidrec_core.embed import Encoder, get_encoder
 from vidrec_core.errors import VidrecError
 from vidrec_core.paths import SAMPLE_CATALOG
 from vidrec_core.personas import Persona, load_personas
-from vidrec_core.recommender import Recommender, embed_catalog
+from vidrec_core.recommender import Recommender, embed_catalog, load_collaborative
 
 MODELS = {
     "minilm": "MiniLM (English, 384-d)",
@@ -46,12 +46,17 @@ def cached_catalog(path: str) -> Catalog:
     return load_catalog(path, name="sample" if path == str(SAMPLE_CATALOG) else None)
 
 
+@st.cache_resource(show_spinner="Learning what viewers watch together…", max_entries=8)
+def cached_collaborative(path: str):
+    return load_collaborative(cached_catalog(path))
+
+
 @st.cache_resource(show_spinner="Placing every video in the meaning space…", max_entries=8)
 def cached_recommender(path: str, model: str) -> Recommender:
     catalog = cached_catalog(path)
     encoder = cached_encoder(model)
     vectors, _ = embed_catalog(catalog, encoder)
-    return Recommender(catalog, vectors, encoder)
+    return Recommender(catalog, vectors, encoder, collaborative=cached_collaborative(path))
 
 
 @st.cache_data(show_spinner=False)

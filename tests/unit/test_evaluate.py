@@ -1,0 +1,231 @@
+"""The evaluation protocol on hand-checkable numbers and a planted dataset."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from vidrec_core.catalog import catalog_from_records
+from vidrec_core.collab import TitleYearIndex, interactions_from_frame
+from vidrec_core.evaluate import (
+    Estimate,
+    EvalResult,
+    EvalSettings,
+    EvaluationError,
+    LeakError,
+    ResultRow,
+    Split,
+    cache_key,
+    check_no_leak,
+    cold_items,
+    cold_start_split,
+    coverage_estimate,
+    evaluate,
+    leave_last_out,
+    per_user_metrics,
+    rank_users,
+    reading,
+    resolve_methods,
+)
+
+N_ITEMS = 30
+
+
+def test_target_at_rank_one_gives_ndcg_one_and_rank_three_gives_a_half():
+    space = np.eye(N_ITEMS, dtype=np.float32)
+    top = np.tile(np.arange(10), (3, 1))
+    per = per_user_metrics(np.array([1, 3, 11]), top, 10, space, np.arange(N_ITEMS, dtype=float))
+    assert per.ndcg.tolist() == [1.0, pytest.approx(1 / np.log2(4)), 0.0]
+    assert per.ndcg[1] == pytest.approx(0.5)
+    assert per.hr.tolist() == [1.0, 1.0, 0.0]
+    assert per.rr.tolist() == [1.0, pytest.approx(1 / 3), pytest.approx(1 / 11)]
+    assert per.diversity.tolist() == [pytest.approx(1.0)] * 3  # orthogonal vectors: distance 1
+    assert per.novelty.tolist() == [pytest.approx(4.5)] * 3
+
+
+def test_identical_recommendations_have_zero_diversity():
+    space = np.ones((N_ITEMS, 4), dtype=np.float32) / 2
+    per = per_user_metrics(np.array([1]), np.arange(10)[None, :], 10, space, np.zeros(N_ITEMS))
+    assert per.diversity[0] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_ranking_excludes_the_history_and_counts_only_better_items():
+    split = Split(users=["u"], histories=[np.array([0])], targets=np.array([2]), train=[np.array([0])])
+    scores = np.array([[10.0, 7.0, 5.0, 1.0, 0.0, -1.0]])
+    per = rank_users(lambda rows: scores, split, 6, 3, np.eye(6, dtype=np.float32), np.zeros(6), seed=0)
+    assert per.rr[0] == pytest.approx(0.5)  # item 0 is watched already; only item 1 beats the target
+    assert per.top[0].tolist() == [1, 2, 3]
+
+
+def test_ties_are_broken_at_random_not_in_the_targets_favour():
+    n = 200
+    histories = [np.array([0]) for _ in range(300)]
+    split = Split([str(i) for i in range(300)], histories, np.full(300, 5), train=histories)
+    per = rank_users(lambda rows: np.zeros((len(rows), n)), split, n, 10, np.eye(n, dtype=np.float32), np.zeros(n), 0)
+    # All 199 candidates tie: the target lands in the top 10 about 10/199 of the time, not always.
+    assert 0.01 < per.hr.mean() < 0.12
+
+
+def test_coverage_interval_contains_the_estimate():
+    rng = np.random.default_rng(0)
+    top = rng.integers(0, 500, (100, 10))
+    samples = rng.integers(0, 100, (300, 100))
+    est = coverage_estimate(top, 500, samples)
+    assert est.low <= est.value <= est.high
+    assert est.value == len(np.unique(top)) / 500
+
+
+# --- a planted dataset: pairs of items that are always watched together -----------------------------------------
+
+
+def planted(tmp_path):
+    records = [{"id": f"m{i}", "title": f"Movie {i}", "overview": f"story number {i}"} for i in range(N_ITEMS)]
+    catalog_file = tmp_path / "catalog.csv"
+    pd.DataFrame(records).to_csv(catalog_file, index=False)
+    rng = np.random.default_rng(42)
+    rows = []
+    for user in range(120):
+        pair = user % 5  # items 2p and 2p+1 go together
+        noise = rng.choice(np.arange(10, N_ITEMS), size=3, replace=False).tolist()
+        # Users 0-59 are evaluated: the pair's second item is their last positive, so it is held out. Users 60+
+        # have too few positives to be evaluated: they only teach which items go together.
+        items = [*noise, 2 * pair, 2 * pair + 1] if user < 60 else [2 * pair, 2 * pair + 1, noise[0]]
+        for t, item in enumerate(items):
+            rows.append({"user_id": f"u{user}", "item_id": f"m{item}", "rating": 5, "timestamp": 1000 + t})
+        rows.append({"user_id": f"u{user}", "item_id": f"m{noise[1]}", "rating": 1, "timestamp": 2000})
+    log_file = tmp_path / "log.csv"
+    pd.DataFrame(rows).to_csv(log_file, index=False)
+    vectors = rng.normal(size=(N_ITEMS, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return log_file, catalog_file, vectors
+
+
+def run_planted(tmp_path, **overrides):
+    log_file, catalog_file, vectors = planted(tmp_path)
+    settings = EvalSettings(
+        k=1,
+        bootstrap=200,
+        models=("fake",),
+        methods=("random", "popular", "item-knn", "tfidf", "mean"),
+        cold_fraction=0.2,
+        seed=7,
+        **overrides,
+    )
+    return evaluate(log_file, catalog_file, settings, vectors={"fake": vectors})
+
+
+def test_item_knn_finds_the_co_watched_item_in_a_planted_dataset(tmp_path):
+    result = run_planted(tmp_path)
+    rows = {(r.view, r.method): r for r in result.rows}
+    knn = rows[("all", "item-knn")]
+    assert knn.users == 60
+    assert knn.metrics["hr"].value >= 0.9
+    assert knn.metrics["hr"].low <= knn.metrics["hr"].value <= knn.metrics["hr"].high
+    assert rows[("all", "random")].metrics["hr"].value < 0.3
+    assert result.info["views"]["all"]["best_baseline"] == "item-knn"
+    mean = rows[("all", "mean")]
+    assert mean.encoder == "fake" and mean.baseline == "item-knn"
+    assert mean.ndcg_diff is not None and mean.ndcg_diff.high < 0  # random vectors lose, and it says so
+    assert any("worse than" in line for line in reading(result))
+    cold = {r.method: r for r in result.view("cold-start")}
+    assert cold["item-knn"].users >= 30
+    assert cold["item-knn"].metrics["hr"].value < 0.2  # a new item has no co-watching to learn from
+
+
+def test_results_are_reproducible_with_the_same_seed(tmp_path):
+    first = run_planted(tmp_path)
+    second = run_planted(tmp_path)
+    assert [r.as_dict() | {"seconds": 0} for r in first.rows] == [r.as_dict() | {"seconds": 0} for r in second.rows]
+    assert EvalResult.from_dict(first.as_dict()).rows == first.rows
+
+
+def test_the_split_never_leaks_targets_into_training(tmp_path):
+    log_file, catalog_file, _ = planted(tmp_path)
+    catalog = catalog_from_records(pd.read_csv(catalog_file).to_dict("records"))
+    log = interactions_from_frame(pd.read_csv(log_file, dtype=str), catalog)
+    split = leave_last_out(log, EvalSettings())
+    assert len(split.users) == 60
+    assert all(t in (1, 3, 5, 7, 9) for t in split.targets)  # the pair's second item is held out
+    check_no_leak(split, N_ITEMS)
+    leaky = replace(split, train=[np.append(split.train[0], split.targets[0]), *split.train[1:]])
+    with pytest.raises(LeakError):
+        check_no_leak(leaky, N_ITEMS)
+
+    cold = cold_items(N_ITEMS, 0.2, seed=7)  # holds out items 3, 5 and 7: three pairs' targets
+    cold_split = cold_start_split(split, cold)
+    assert 30 <= len(cold_split.users) <= 36
+    check_no_leak(cold_split, N_ITEMS, cold)
+    assert all(cold[t] for t in cold_split.targets)
+    assert not any(cold[h].any() for h in cold_split.histories)
+    warm_again = replace(cold_split, train=[*cold_split.train, np.flatnonzero(cold)[:1]])
+    with pytest.raises(LeakError, match="cold-start items"):
+        check_no_leak(warm_again, N_ITEMS, cold)
+
+
+def test_low_ratings_are_not_positives_and_thin_users_are_skipped(tmp_path):
+    log_file, catalog_file, _ = planted(tmp_path)
+    catalog = catalog_from_records(pd.read_csv(catalog_file).to_dict("records"))
+    log = interactions_from_frame(pd.read_csv(log_file, dtype=str), catalog)
+    split = leave_last_out(log, EvalSettings())
+    assert split.skipped_users == 60
+    assert all(len(h) == 4 for h in split.histories)  # the rating-1 row never enters a history
+    with pytest.raises(EvaluationError, match="min-positives"):
+        leave_last_out(log, EvalSettings(min_positives=50))
+
+
+def test_matrix_the_1999_matches_the_matrix():
+    catalog = catalog_from_records([{"id": "603", "title": "The Matrix", "year": 1999}, {"id": "1", "title": "Heat"}])
+    index = TitleYearIndex(catalog)
+    assert index.lookup("Matrix, The (1999)", None) == (0, None)
+    assert index.lookup("Matrix, The", 1999) == (0, None)
+    assert index.lookup("Matrix, The", 2003)[0] is None
+
+
+def test_methods_come_from_the_strategy_registry(monkeypatch):
+    from vidrec_core import profile
+
+    monkeypatch.setitem(profile.STRATEGIES, "planted", profile.STRATEGIES["mean"])
+    assert "planted" in resolve_methods(None)
+    assert resolve_methods(["mean", "popular", "mean"]) == ["mean", "popular"]
+    with pytest.raises(EvaluationError, match="Unknown method"):
+        resolve_methods(["nope"])
+
+
+def test_cache_key_follows_the_settings(tmp_path):
+    log_file, catalog_file, _ = planted(tmp_path)
+    catalog = catalog_from_records(pd.read_csv(catalog_file).to_dict("records"))
+    base = cache_key(log_file, catalog, EvalSettings(), ["mean"])
+    assert base == cache_key(log_file, catalog, EvalSettings(), ["mean"])
+    assert base != cache_key(log_file, catalog, EvalSettings(k=5), ["mean"])
+    assert base != cache_key(log_file, catalog, EvalSettings(), ["mean", "popular"])
+
+
+def test_bad_settings_are_refused_with_advice(tmp_path):
+    with pytest.raises(EvaluationError, match="at least 2"):
+        EvalSettings(min_positives=1).validate()
+    with pytest.raises(EvaluationError, match="not found"):
+        evaluate(tmp_path / "missing.csv", settings=EvalSettings(models=("fake",)), vectors={})
+
+
+def test_reading_is_computed_from_the_numbers():
+    def row(method, kind, ndcg, diff=None):
+        est = Estimate(ndcg, ndcg - 0.01, ndcg + 0.01)
+        metrics = dict.fromkeys(("hr", "ndcg", "mrr", "coverage", "diversity", "novelty"), est)
+        return ResultRow("all", method, kind, "-" if kind == "baseline" else "minilm", 100, metrics,
+                         baseline="item-knn" if diff else None, ndcg_diff=diff)  # fmt: skip
+
+    result = EvalResult(
+        rows=[
+            row("item-knn", "baseline", 0.05),
+            row("mean", "strategy", 0.01, Estimate(-0.04, -0.05, -0.03)),
+            row("hybrid", "strategy", 0.06, Estimate(0.01, -0.002, 0.02)),
+        ],
+        settings={"k": 10},
+    )
+    text = " ".join(reading(result))
+    assert "hybrid (minilm) ranks highest" in text
+    assert "not distinguishable from the best baseline (item-knn)" in text
+    assert "1 of 2 strategy rows score clearly below item-knn" in text
