@@ -9,6 +9,7 @@ st.set_page_config(page_title="vidrec", page_icon=":material/movie:", layout="wi
 navigation = st.navigation(
     [
         st.Page("pages/recommend.py", title="Recommend", icon=":material/recommend:", default=True),
+        st.Page("pages/compare.py", title="Compare A/B", icon=":material/compare_arrows:"),
         st.Page("pages/catalog.py", title="Catalog", icon=":material/search:"),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
     ]

@@ -201,3 +201,18 @@ def test_catalog_selection_adds_to_the_history():
     liked.click().run()
     at.switch_page("pages/recommend.py").run()
     assert at.text_area(key="history_text").value.splitlines()[-1].startswith("like: ")
+
+
+def test_compare_page_shows_two_lists_and_exports():
+    at = start()
+    at.selectbox(key="persona").select("Two unrelated tastes").run()
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert at.selectbox(key="a_strategy").value == "mean"
+    assert at.selectbox(key="b_strategy").value == "multi-interest"
+    tables = [d.value for d in at.dataframe if "metric" in d.value.columns]
+    assert len(tables) == 2
+    shared = int(next(m.value for m in at.metric if m.label == "Videos in both lists"))
+    assert 0 <= shared < 10  # multi-interest reaches the romance the mean misses
+    at.selectbox(key="b_strategy").select("mean").run()
+    assert next(m.value for m in at.metric if m.label == "Videos in both lists") == "10"

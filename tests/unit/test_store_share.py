@@ -145,3 +145,14 @@ def test_list_metrics_by_hand():
     assert genre_spread([["A"], ["B"]]) == pytest.approx(1.0)
     assert genre_spread([["A"], ["A"]]) == pytest.approx(0.0)
     assert novelty(np.array([1.0, 0.0, 0.5]), [0, 1]) == pytest.approx(0.5)
+
+
+def test_csv_export_neutralises_formulas():
+    import pandas as pd
+
+    from vidrec_core.exports import safe_csv
+
+    frame = pd.DataFrame({"title": ['=HYPERLINK("x")', "+1", "-2", "@cmd", "Alien", "<img src=x>"], "n": range(6)})
+    text = safe_csv(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n'+1," in text and "\n'-2," in text and "\n'@cmd," in text
+    assert "\nAlien," in text and "<img src=x>" in text

@@ -1,0 +1,98 @@
+"""A/B comparison: two strategies (or two settings of one) on the same history, side by side, exportable."""
+
+import pandas as pd
+import streamlit as st
+
+from vidrec_core.errors import VidrecError
+from vidrec_core.exports import safe_csv
+from vidrec_core.listmetrics import describe_list
+from vidrec_ui.controls import strategy_controls
+from vidrec_ui.history_state import current_history_text, get, put
+from vidrec_ui.resources import current_recommender
+from vidrec_ui.text import md_escape
+
+st.title("Compare two strategies")
+st.caption(
+    "Both lists answer the same history (edit it on the Recommend page). Videos in both lists are marked ●. "
+    "Filters from the Recommend page do not apply here."
+)
+
+recommender = current_recommender()
+if recommender is None:
+    st.stop()
+history = current_history_text()
+events = recommender.understand(history)
+if not events:
+    st.info("The history is empty: pick a persona or type a history on the Recommend page first.")
+    st.stop()
+with st.expander(f"The history ({len(events)} events)"):
+    st.text(history)
+
+sides = {}
+columns = st.columns(2, gap="large")
+for column, (label, prefix, default) in zip(columns, [("A", "a_", "mean"), ("B", "b_", "multi-interest")], strict=True):
+    with column:
+        st.subheader(f"List {label}")
+        if get(prefix + "strategy") is None:
+            put(prefix + "strategy", default)
+        strategy, k, diversity, params = strategy_controls(prefix, label=f"Strategy {label}")
+        try:
+            result = recommender.recommend(events, strategy=strategy, k=k, diversity=diversity, params=params)
+        except VidrecError as exc:
+            st.warning(str(exc))
+            st.stop()
+        sides[label] = (strategy, diversity, result)
+
+ids_a = {r.id for r in sides["A"][2].recommendations}
+ids_b = {r.id for r in sides["B"][2].recommendations}
+shared = ids_a & ids_b
+
+rows = []
+for column, label in zip(columns, ["A", "B"], strict=True):
+    strategy, diversity, result = sides[label]
+    recs = result.recommendations
+    numbers = describe_list(
+        recommender.items,
+        [r.index for r in recs],
+        [r.genres for r in recs],
+        recommender.popularity,
+        result.profile.profile if result.profile else None,
+    )
+    numbers["shared with the other list"] = len(shared) / max(len(recs), 1)
+    with column:
+        st.dataframe(
+            pd.DataFrame(
+                {"metric": list(numbers), "value": [None if v is None else round(v, 3) for v in numbers.values()]}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        for position, rec in enumerate(recs, start=1):
+            mark = "● " if rec.id in shared else ""
+            year = f" ({rec.year})" if rec.year else ""
+            st.markdown(f"{mark}**{position}. {md_escape(rec.title)}**{year}  \n{md_escape(rec.because)}")
+    for position, rec in enumerate(recs, start=1):
+        rows.append(
+            {
+                "list": label,
+                "strategy": strategy,
+                "diversity": diversity,
+                "rank": position,
+                "id": rec.id,
+                "title": rec.title,
+                "year": rec.year,
+                "genres": ", ".join(rec.genres),
+                "score": round(rec.score, 4),
+                "in both lists": rec.id in shared,
+                "because": rec.because,
+            }
+        )
+
+st.metric("Videos in both lists", f"{len(shared)}")
+st.download_button(
+    "Export the comparison as CSV",
+    data=safe_csv(pd.DataFrame(rows)),
+    file_name="vidrec_comparison.csv",
+    mime="text/csv",
+    icon=":material/download:",
+)
