@@ -11,6 +11,7 @@ navigation = st.navigation(
         st.Page("pages/recommend.py", title="Recommend", icon=":material/recommend:", default=True),
         st.Page("pages/compare.py", title="Compare A/B", icon=":material/compare_arrows:"),
         st.Page("pages/catalog.py", title="Catalog", icon=":material/search:"),
+        st.Page("pages/clusters.py", title="Map & clusters", icon=":material/scatter_plot:"),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
     ]
 )

@@ -218,6 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     from vidrec_core.cli_evaluate import add_commands as add_evaluate_commands
 
     add_evaluate_commands(sub)
+    from vidrec_core.cli_cluster import add_commands as add_cluster_commands
+
+    add_cluster_commands(sub)
     return parser
 
 

@@ -3,6 +3,7 @@ an image, HTML, LaTeX or a colour directive."""
 
 from __future__ import annotations
 
+import html
 import re
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
@@ -12,3 +13,12 @@ def md_escape(text: object) -> str:
     """Backslash-escape every markdown-active character and fold newlines, so the text renders literally."""
     value = " ".join(str(text).split())
     return _MARKDOWN_SPECIALS.sub(r"\\\1", value)
+
+
+def hover_escape(text: object, limit: int | None = None) -> str:
+    """Plain text for plotly hover labels and map text, which render a subset of HTML: fold whitespace, shorten
+    to `limit` characters (with an ellipsis) and escape `<`, `>`, `&` and quotes."""
+    value = " ".join(str(text).split())
+    if limit is not None and len(value) > limit:
+        value = value[: max(limit - 1, 0)].rstrip() + "…"
+    return html.escape(value, quote=True)

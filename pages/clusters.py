@@ -1,0 +1,301 @@
+"""Map & clusters: the catalog as a picture, its groups named in plain words, and where a viewer's tastes sit."""
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from vidrec_core.cluster import NOISE
+from vidrec_core.errors import VidrecError
+from vidrec_ui.history_state import append_line, current_history_text
+from vidrec_ui.map_data import MAX_POINTS, cached_clusters, cached_hover, cached_projection, sample_for_display
+from vidrec_ui.map_figure import COLOUR_BY, Overlay, build_map, selected_ids
+from vidrec_ui.resources import current_recommender
+from vidrec_ui.text import hover_escape, md_escape
+
+METHODS = {
+    "kmeans": "KMeans: choose k",
+    "auto": "KMeans: automatic k (silhouette)",
+    "hdbscan": "HDBSCAN: dense groups + unclustered",
+}
+
+st.title("Map & clusters")
+added = st.session_state.pop("map_added", 0)
+if added:
+    st.success(f"Added {added} video{'s' if added > 1 else ''} to the viewing history; they are on the map now.")
+st.caption(
+    "Every dot is a video, placed by the meaning of its text (UMAP of the embeddings): neighbours are about "
+    "similar things. Groups are named by the words that set them apart. Drag a box or lasso on the 2D map to list "
+    "the videos inside."
+)
+recommender = current_recommender()
+if recommender is None:
+    st.stop()
+catalog = recommender.catalog
+frame = catalog.frame
+digest, model = catalog.digest, recommender.encoder.name
+
+top = st.columns([3, 2, 2, 2])
+method = top[0].selectbox("Groups", list(METHODS), format_func=METHODS.get, key="map_method")
+k = None
+min_cluster_size = 40
+max_k = max(2, min(40, len(catalog) - 1))
+if method == "kmeans":
+    k = top[1].slider("Number of clusters (k)", 2, max_k, min(12, max_k), key="map_k")
+elif method == "hdbscan":
+    min_cluster_size = top[1].slider(
+        "Smallest group", 2, max(2, min(300, len(catalog) // 2)), min(40, max(2, len(catalog) // 4)), key="map_mcs"
+    )
+colour_by = top[2].selectbox("Colour by", COLOUR_BY, key="map_colour")
+dims = top[3].segmented_control("Map", [2, 3], default=2, format_func=lambda d: f"{d}D", key="map_dims") or 2
+
+try:
+    projection = cached_projection(recommender, digest, model, dims)
+    clusters = cached_clusters(
+        recommender, digest, model, "kmeans" if method == "auto" else method, k, min_cluster_size
+    )
+except VidrecError as exc:
+    st.error(str(exc))
+    st.stop()
+coords = projection.coords
+items = recommender.items
+
+# ----------------------------------------------------------------------------------------------- how good is it
+agreement = clusters.agreement
+cols = st.columns(4)
+cols[0].metric("Clusters", clusters.k, help="Groups found; HDBSCAN also leaves some videos unclustered.")
+cols[1].metric(
+    "Genre agreement (NMI)",
+    "n/a" if agreement.nmi_genre is None else f"{agreement.nmi_genre:.2f}",
+    help="Normalised mutual information between the clusters and each video's first genre: 0 = unrelated, "
+    "1 = the same grouping. Topic clusters cut across genres, so 0.2-0.4 is typical.",
+)
+cols[2].metric(
+    "Silhouette (cosine)",
+    "n/a" if agreement.silhouette is None else f"{agreement.silhouette:.3f}",
+    help="How much closer videos are to their own cluster than to the next one (-1..1). Text embeddings give small "
+    "values; compare settings rather than read it alone.",
+)
+if clusters.config.method == "hdbscan":
+    cols[3].metric("Unclustered", f"{agreement.noise_share:.0%}", help="Share of videos HDBSCAN put in no group.")
+else:
+    sizes = [c.size for c in clusters.clusters]
+    cols[3].metric("Cluster sizes", f"{min(sizes):,}–{max(sizes):,}", help="Smallest and largest cluster.")
+if clusters.k_scores:
+    best = max(clusters.k_scores, key=clusters.k_scores.get)
+    with st.expander(f"Automatic k: {best} had the best silhouette of the k tried"):
+        st.bar_chart(
+            pd.DataFrame({"k": list(clusters.k_scores), "silhouette": list(clusters.k_scores.values())}),
+            x="k",
+            y="silhouette",
+            height=200,
+        )
+        st.caption("Silhouette of each k on a 2,500-video sample; k below 5 is not tried (see the README).")
+
+# ------------------------------------------------------------------------------------------------ overlays
+row = st.columns([3, 1, 2])
+query = row[0].text_input(
+    "Highlight by meaning",
+    placeholder="astronauts stranded on Mars",
+    key="map_query",
+    help="Rings the videos closest in meaning to the words (semantic search), and any whose title contains them.",
+)
+n_highlight = row[1].number_input("How many", 5, 200, 30, step=5, key="map_n_highlight")
+show_viewer = row[2].toggle("Show the viewer's history, profile and picks", value=True, key="map_viewer")
+
+overlays: list[Overlay] = []
+highlight_note = ""
+if query.strip():
+    hits = [i for i, _ in recommender.search(query, k=int(n_highlight))]
+    needle = query.strip().lower()
+    title_hits = np.flatnonzero(frame["title"].str.lower().str.contains(needle, regex=False).to_numpy())[:50]
+    hits += [int(i) for i in title_hits if int(i) not in hits]
+    hits_array = np.array(hits, dtype=int)
+    hover_all = cached_hover(recommender, digest)
+    overlays.append(
+        Overlay(
+            name=f"search: {hover_escape(query, 30)}",
+            coords=coords[hits_array],
+            hover=[f"Search match<br>{hover_all[i]}" for i in hits],
+            ids=[catalog.ids[i] for i in hits],
+            symbol="circle-open",
+            colour="#111111",
+            size=13,
+            line_colour="#111111",
+        )
+    )
+    highlight_note = f"{len(hits)} videos ringed for the search."
+
+history_text = current_history_text()
+if show_viewer and history_text.strip():
+    events = recommender.understand(history_text)
+    if events:
+        embedded = recommender.embed_events(events)
+        matched = [e.matched_id is not None for e in events]
+        free = [i for i, m in enumerate(matched) if not m]
+        event_coords = np.zeros((len(events), coords.shape[1]), dtype=np.float32)
+        for i, event in enumerate(events):
+            if event.matched_id is not None:
+                event_coords[i] = coords[catalog.index_of[event.matched_id]]
+        if free:
+            event_coords[free] = projection.place(embedded.vectors[free], items)
+        positive = embedded.positive
+        overlays.append(
+            Overlay(
+                name="history",
+                coords=event_coords,
+                hover=[
+                    f"History line {e.line_no} ({e.kind.value})<br><b>{hover_escape(e.matched_title or e.text, 90)}</b>"
+                    for e in events
+                ],
+                ids=[e.matched_id or "" for e in events],
+                symbol="diamond",
+                colour="#e8463a",
+                size=12,
+                line_colour="#7a1f17",
+            )
+        )
+        try:
+            result = recommender.recommend(history_text, k=10)
+            rec_rows = [r.index for r in result.recommendations]
+        except VidrecError:
+            rec_rows = []
+        if rec_rows:
+            hover_all = cached_hover(recommender, digest)
+            overlays.append(
+                Overlay(
+                    name="recommended",
+                    coords=coords[rec_rows],
+                    hover=[f"Recommended #{n}<br>{hover_all[i]}" for n, i in enumerate(rec_rows, start=1)],
+                    ids=[catalog.ids[i] for i in rec_rows],
+                    symbol="star",
+                    colour="#ffb000",
+                    size=15,
+                    line_colour="#6b4a00",
+                )
+            )
+        if positive.any():
+            weights = embedded.weights[positive]
+            profile = (embedded.vectors[positive] * weights[:, None]).sum(axis=0)
+            profile /= max(float(np.linalg.norm(profile)), 1e-12)
+            overlays.append(
+                Overlay(
+                    name="profile",
+                    coords=projection.place(profile[None, :], items),
+                    hover=["<b>Interest profile</b><br>the weighted mean of the history, placed among its neighbours"],
+                    ids=[""],
+                    symbol="x",
+                    colour="#7b2cbf",
+                    size=18,
+                    text=["profile"],
+                    line_colour="#3c096c",
+                )
+            )
+elif show_viewer:
+    st.caption("No viewing history in this session yet: pick a persona or type one on the Recommend page.")
+
+# ------------------------------------------------------------------------------------------------------ the map
+rows = sample_for_display(len(catalog))
+figure = build_map(
+    coords,
+    rows,
+    catalog.ids,
+    cached_hover(recommender, digest),
+    frame,
+    clusters,
+    colour_by,
+    overlays,
+)
+notes = [f"{projection.config.method.upper()} {dims}D ({projection.source})"]
+if len(rows) < len(catalog):
+    notes.append(f"showing a random {MAX_POINTS:,} of {len(catalog):,} videos; clusters and search use all of them")
+else:
+    notes.append(f"all {len(catalog):,} videos drawn with WebGL")
+if highlight_note:
+    notes.append(highlight_note)
+if show_viewer and history_text.strip():
+    notes.append(
+        "history ♦ red, profile ✕ purple, recommendations ★ gold; typed lines are placed among their neighbours"
+    )
+st.caption(" · ".join(notes))
+if dims == 2:
+    event = st.plotly_chart(
+        figure,
+        key=f"map_chart_{digest[:8]}",
+        on_select="rerun",
+        selection_mode=("box", "lasso"),
+        config={"displaylogo": False, "scrollZoom": True},
+    )
+else:
+    st.plotly_chart(figure, key="map_chart_3d", config={"displaylogo": False})
+    event = None
+    st.caption("Box and lasso selection work on the 2D map.")
+
+
+def video_table(indices: list[int], key: str, title: str) -> None:
+    """A table of videos with a button that adds the rows chosen in it to the viewing history."""
+    if not indices:
+        return
+    cluster_names = clusters.label_names()
+    shown = frame.iloc[indices]
+    table = pd.DataFrame(
+        {
+            "title": shown["title"].to_numpy(),
+            "year": shown["year"].to_numpy(),
+            "genres": shown["genres"].map(", ".join).to_numpy(),
+            "cluster": cluster_names[indices],
+            "overview": shown["overview"].str.slice(0, 160).to_numpy(),
+        }
+    )
+    st.markdown(f"**{md_escape(title)}**")
+    picked = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * len(table)),
+        on_select="rerun",
+        selection_mode="multi-row",
+        key=key,
+    )
+    chosen = [indices[r] for r in (picked.selection.rows if picked is not None else []) if r < len(indices)]
+    label = f"Add {len(chosen)} selected to history" if chosen else "Select rows to add them to the history"
+    if st.button(label, key=f"{key}_add", disabled=not chosen, icon=":material/playlist_add:"):
+        for i in chosen:
+            year = frame["year"].iloc[i]
+            append_line(f"{frame['title'].iloc[i]} ({int(year)})" if not pd.isna(year) else frame["title"].iloc[i])
+        st.session_state["map_added"] = len(chosen)
+        st.rerun()  # redraw the map with the longer history
+
+
+ids_chosen = selected_ids(event)
+if ids_chosen:
+    chosen_rows = [catalog.index_of[i] for i in ids_chosen if i in catalog.index_of]
+    video_table(chosen_rows, "map_selected_table", f"{len(chosen_rows)} videos selected on the map")
+
+# --------------------------------------------------------------------------------------------- cluster summary
+st.subheader("Clusters")
+summary = pd.DataFrame(
+    {
+        "cluster": [c.label for c in clusters.clusters],
+        "size": [c.size for c in clusters.clusters],
+        "top genres": [", ".join(c.top_genres) for c in clusters.clusters],
+        "median year": [None if c.median_year is None else round(c.median_year) for c in clusters.clusters],
+        "representative titles": ["; ".join(c.titles) for c in clusters.clusters],
+        "keywords": [", ".join(c.keywords) for c in clusters.clusters],
+    }
+)
+st.caption("Select a cluster to list its videos, most central first.")
+pick = st.dataframe(
+    summary,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="cluster_table",
+)
+picked_rows = pick.selection.rows if pick is not None else []
+if picked_rows and picked_rows[0] < len(clusters.clusters):
+    info = clusters.clusters[picked_rows[0]]
+    centroid = items[info.members].mean(axis=0)
+    order = info.members[np.argsort(-(items[info.members] @ centroid), kind="stable")]
+    kind = "unclustered videos" if info.id == NOISE else f"videos in “{info.label}”"
+    video_table(order[:500].tolist(), f"cluster_members_{info.id}", f"{info.size:,} {kind}")

@@ -1,0 +1,52 @@
+"""The map in a real browser: it opens from the shipped projection, and a box drag lists the videos inside."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+SCREENSHOT = os.environ.get("VIDREC_MAP_SCREENSHOT")
+
+
+def open_map(page: Page, app_server: str):
+    page.goto(f"{app_server}/clusters")
+    expect(page.get_by_text("all 4,803 videos drawn with WebGL")).to_be_visible()
+    drag_layer = page.locator(".js-plotly-plot .nsewdrag").first
+    expect(drag_layer).to_be_visible()
+    return drag_layer
+
+
+def test_box_select_on_the_map_fills_the_selected_table(page: Page, app_server: str):
+    drag_layer = open_map(page, app_server)
+    expect(page.get_by_role("heading", name="Clusters", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(1)  # the cluster summary
+    if SCREENSHOT:
+        page.wait_for_timeout(1500)
+        page.screenshot(path=SCREENSHOT, full_page=True)
+
+    box = drag_layer.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] * 0.25, box["y"] + box["height"] * 0.25)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.65, steps=12)
+    page.mouse.up()
+
+    heading = page.get_by_text(re.compile(r"^\d+ videos selected on the map$"))
+    expect(heading).to_be_visible()
+    selected = int(heading.inner_text().split()[0])
+    assert selected > 10
+    expect(page.get_by_test_id("stDataFrame")).to_have_count(2)
+    expect(page.get_by_role("button", name="Select rows to add them to the history")).to_be_disabled()
+
+
+def test_search_highlight_appears_in_the_legend(page: Page, app_server: str):
+    open_map(page, app_server)
+    search = page.get_by_role("textbox", name="Highlight by meaning")
+    search.fill("astronauts stranded on Mars")
+    search.press("Enter")
+    expect(page.get_by_text(re.compile(r"\d+ videos ringed for the search"))).to_be_visible()
+    expect(page.locator(".legendtext", has_text="search: astronauts")).to_have_count(1)

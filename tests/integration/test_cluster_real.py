@@ -1,0 +1,70 @@
+"""`cluster` and `project` on the command line with the sample catalog and its real MiniLM vectors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from vidrec_core.paths import REPO_ROOT
+from vidrec_core.projection import read_projection
+
+pytestmark = pytest.mark.integration
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "vidrec_core", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=600
+    )
+
+
+def test_cluster_json_names_groups_and_reports_agreement():
+    done = run_cli("cluster", "--k", "12", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["k"] == 12 and data["videos"] == 4803
+    assert 0.1 < data["nmi_genre"] < 1 and -1 < data["silhouette"] < 1
+    clusters = data["clusters"]
+    assert sum(c["size"] for c in clusters) == 4803
+    for cluster in clusters:
+        assert set(cluster) >= {"id", "label", "keywords", "size", "top_genres", "titles"}
+        assert cluster["label"] and len(cluster["keywords"]) >= 3 and 1 <= len(cluster["titles"]) <= 5
+    keywords = {word for c in clusters for word in c["keywords"]}
+    assert {"alien", "war", "love"} <= keywords
+
+
+def test_hdbscan_on_the_shipped_map_has_an_unclustered_set():
+    done = run_cli("cluster", "--method", "hdbscan", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["clusters"][-1]["id"] == -1 and data["clusters"][-1]["label"] == "Unclustered"
+    assert data["k"] >= 5 and 0 < data["noise_share"] < 0.9
+
+
+def test_auto_k_reports_the_silhouette_of_each_k():
+    done = run_cli("cluster", "--auto", "--k-max", "12")
+    assert done.returncode == 0, done.stderr
+    assert "chosen by silhouette" in done.stdout and "silhouette by k: 5:" in done.stdout
+
+
+def test_project_finds_the_shipped_map_and_writes_a_new_one(tmp_path):
+    done = run_cli("project", "--dims", "2", "--json")
+    assert done.returncode == 0, done.stderr
+    shipped = json.loads(done.stdout)
+    assert shipped["source"] == "shipped" and shipped["videos"] == 4803
+
+    out = tmp_path / "pca3.npz"
+    done = run_cli("project", "--projection", "pca", "--dims", "3", "--out", str(out), "--json")
+    assert done.returncode == 0, done.stderr
+    projection = read_projection(out)
+    assert projection.coords.shape == (4803, 3) and np.isfinite(projection.coords).all()
+    assert projection.digest == shipped["digest"]
+
+
+def test_bad_cluster_settings_give_one_error_line():
+    done = run_cli("cluster", "--k", "1")
+    assert done.returncode == 2
+    assert done.stderr.strip().startswith("error:") and "between 2 and" in done.stderr
