@@ -1,10 +1,12 @@
 """vidrec: LLM-powered video recommendation, as an interactive demo. Run: streamlit run app.py"""
 
+from pathlib import Path
+
 import streamlit as st
 
 from vidrec_ui.sidebar import render_sidebar
 
-st.set_page_config(page_title="vidrec", page_icon=":material/movie:", layout="wide")
+st.set_page_config(page_title="vidrec", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
 
 navigation = st.navigation(
     [

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -48,11 +49,11 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 120) -
     raise TimeoutError(f"streamlit did not become healthy at {url}")
 
 
-@pytest.fixture(scope="session")
-def app_server(tmp_path_factory) -> Iterator[str]:
+@contextmanager
+def running_app(data_dir, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`streamlit run app.py` on a free port with its own data folder; yields the base URL."""
     port = free_port()
-    data_dir = tmp_path_factory.mktemp("e2e_data")
-    env = {**os.environ, "VIDREC_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "VIDREC_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **(extra_env or {})}
     log = open(data_dir / "streamlit.log", "w")  # noqa: SIM115 - closed after the process ends
     process = subprocess.Popen(
         [
@@ -84,6 +85,12 @@ def app_server(tmp_path_factory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> Iterator[str]:
+    with running_app(tmp_path_factory.mktemp("e2e_data")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
