@@ -9,18 +9,21 @@ Syntax, one event per line:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
 from vidrec_core.catalog import Catalog
 
 MAX_LINE_CHARS = 2000
+PARALLEL_FUZZY_FROM = 200_000  # titles; below this one thread is faster than starting several
 MAX_EVENTS = 2000
 EMPTY_HISTORY_MESSAGE = (
     "The history is empty. Type one event per line: a title you watched, "
@@ -131,6 +134,7 @@ class TitleMatcher:
         self._years = catalog.frame["year"].tolist()
         popularity = catalog.frame["popularity"].fillna(0.0).to_numpy()
         self._popularity = popularity
+        self._remembered = functools.lru_cache(maxsize=16_384)(self._match)
         self._exact: dict[str, list[int]] = {}
         for i, norm in enumerate(self._norm):
             if norm:
@@ -144,7 +148,10 @@ class TitleMatcher:
         return max(candidates, key=lambda i: self._popularity[i])
 
     def match(self, text: str, cutoff: float | None = None) -> tuple[int, float] | None:
-        """Index of the matched video and a 0-100 score, or None."""
+        """Index of the matched video and a 0-100 score, or None. Remembered: an edit re-matches only new lines."""
+        return self._remembered(text, cutoff)
+
+    def _match(self, text: str, cutoff: float | None) -> tuple[int, float] | None:
         year = None
         year_match = _YEAR_SUFFIX.match(text)
         if year_match:
@@ -159,6 +166,12 @@ class TitleMatcher:
         # Short strings make fuzzy matches unreliable ("Up" vs "Us"): demand exactness there.
         if len(norm) < 4:
             return None
+        if len(self._norm) > PARALLEL_FUZZY_FROM:  # huge catalogs: score every title on all cores
+            scores = process.cdist([norm], self._norm, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1)[0]
+            best_score = float(scores.max())
+            if best_score < cutoff:
+                return None
+            return self._best_of(np.flatnonzero(scores >= best_score - 1e-6).tolist(), year), best_score
         found = process.extract(norm, self._norm, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
         if not found:
             return None

@@ -122,3 +122,12 @@ def test_format_line_round_trips(matcher):
         (EventKind.WATCHED, "Interstellar", 1.0, None),
         (EventKind.SEARCHED, "space heist", 1.0, None),
     ]
+
+
+def test_huge_catalog_path_matches_like_the_small_one(matcher, monkeypatch):
+    import vidrec_core.history as history
+
+    small = [matcher.match(t) for t in ("Intersteller", "Alien (2030)", "nothing like a title")]
+    monkeypatch.setattr(history, "PARALLEL_FUZZY_FROM", 0)
+    huge = history.TitleMatcher(matcher.catalog)
+    assert [huge.match(t) for t in ("Intersteller", "Alien (2030)", "nothing like a title")] == small
