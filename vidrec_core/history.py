@@ -168,7 +168,7 @@ class TitleMatcher:
             return None
         if len(self._norm) > PARALLEL_FUZZY_FROM:  # huge catalogs: score every title on all cores
             scores = process.cdist([norm], self._norm, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1)[0]
-            best_score = float(scores.max())
+            best_score = round(float(scores.max()), 4)
             if best_score < cutoff:
                 return None
             return self._best_of(np.flatnonzero(scores >= best_score - 1e-6).tolist(), year), best_score
@@ -177,7 +177,7 @@ class TitleMatcher:
             return None
         best_score = found[0][1]
         candidates = [index for _, score, index in found if score >= best_score - 1e-9]
-        return self._best_of(candidates, year), float(best_score)
+        return self._best_of(candidates, year), round(float(best_score), 4)
 
 
 def parse_history(text: str, matcher: TitleMatcher | None) -> list[Event]:
