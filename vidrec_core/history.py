@@ -168,10 +168,10 @@ class TitleMatcher:
             return None
         if len(self._norm) > PARALLEL_FUZZY_FROM:  # huge catalogs: score every title on all cores
             scores = process.cdist([norm], self._norm, scorer=fuzz.ratio, score_cutoff=cutoff, workers=-1)[0]
-            best_score = round(float(scores.max()), 4)
-            if best_score < cutoff:
+            best = float(scores.max())
+            if best < cutoff:
                 return None
-            return self._best_of(np.flatnonzero(scores >= best_score - 1e-6).tolist(), year), best_score
+            return self._best_of(np.flatnonzero(scores >= best - 1e-3).tolist(), year), round(best, 4)
         found = process.extract(norm, self._norm, scorer=fuzz.ratio, score_cutoff=cutoff, limit=5)
         if not found:
             return None
