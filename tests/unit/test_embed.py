@@ -108,3 +108,45 @@ def test_query_embedder_remembers_texts():
     assert encoder.texts_encoded == 3
     queries.encode(["b"])
     assert encoder.texts_encoded == 4
+
+
+class SlowFakeEncoder(FakeEncoder):
+    """A fake that takes its time, so a job can be killed in the middle."""
+
+    def encode(self, texts, batch_size=64):
+        import time
+
+        time.sleep(0.05)
+        return super().encode(texts, batch_size)
+
+
+KILL_TEXTS = [f"video number {i} about topic {i % 17}" for i in range(5_000)]
+
+
+def _embed_until_killed(folder: str) -> None:
+    from pathlib import Path
+
+    encoder = SlowFakeEncoder()
+    embed_texts(encoder, KILL_TEXTS, EmbeddingStore(encoder.name, encoder.dim, Path(folder)), chunk_size=100)
+
+
+def test_kill_during_an_embedding_job_keeps_finished_chunks(tmp_path):
+    import multiprocessing
+    import os
+    import signal
+    import time
+
+    process = multiprocessing.get_context("spawn").Process(target=_embed_until_killed, args=(str(tmp_path),))
+    process.start()
+    try:
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.rglob("shard-*.npz"))) < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)  # kill -9, wherever it is
+        process.join()
+    resumed = FakeEncoder()
+    vectors, report = embed_texts(resumed, KILL_TEXTS, EmbeddingStore(resumed.name, resumed.dim, tmp_path))
+    assert report.reused >= 300 and report.reused % 100 == 0
+    assert resumed.texts_encoded == len(KILL_TEXTS) - report.reused  # nothing finished is embedded again
+    assert np.allclose(vectors, FakeEncoder().encode(KILL_TEXTS), atol=2e-3)  # no half-written shard was used
