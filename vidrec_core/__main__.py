@@ -125,19 +125,67 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def _embed_progress(enabled: bool):
+    """count, rate and time left on one stderr line, rewritten in place; silent when everything is cached."""
+    if not enabled:
+        return None
+    from vidrec_core.progress import RateMeter
+
+    meter = RateMeter()
+    state = {"active": False, "width": 0}
+
+    def show(done: int, total: int) -> None:
+        snapshot = meter.update(done, total)
+        if done < total:
+            state["active"] = True
+        if state["active"]:
+            line = f"embedding {snapshot.describe()}"
+            padded, state["width"] = line.ljust(state["width"]), max(state["width"], len(line))
+            print(f"\r{padded}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+    return show
+
+
 def cmd_embed(args: argparse.Namespace) -> int:
+    """Embed a catalog file or a kept catalog (folder, folder name or display name); resumable: what a cancelled
+    or crashed run finished is reused."""
+    import time
+
     from vidrec_core.catalog import load_catalog
+    from vidrec_core.catalog_store import CatalogStore
     from vidrec_core.embed import get_encoder
+    from vidrec_core.errors import EncoderError
     from vidrec_core.paths import SAMPLE_CATALOG
     from vidrec_core.recommender import embed_catalog
 
-    catalog = load_catalog(args.catalog or SAMPLE_CATALOG)
-    encoder = get_encoder(args.model, device=args.device)
+    if args.batch_size < 1:
+        raise VidrecError("--batch-size must be at least 1.")
+    store = CatalogStore()
+    kept = None
+    if args.catalog and not Path(args.catalog).is_file():
+        kept = store.find(args.catalog)
+    if kept is not None:
+        catalog = load_catalog(kept.folder)
+    else:
+        catalog = load_catalog(args.catalog or SAMPLE_CATALOG, name=None if args.catalog else "sample")
+    model = args.model or (kept.model if kept is not None else "minilm")
+    if args.device.startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise EncoderError(
+                f"--device {args.device} was asked for, but this machine has no usable CUDA GPU "
+                "(or torch was installed without CUDA). Use --device cpu."
+            )
+    encoder = get_encoder(model, device=args.device)
+    started = time.monotonic()
     vectors, report = embed_catalog(
-        catalog, encoder, progress=_progress_printer(not args.json), batch_size=args.batch_size
+        catalog, encoder, progress=_embed_progress(not args.json), batch_size=args.batch_size
     )
+    if kept is not None:
+        store.mark_embedded(kept.slug, encoder.name, seconds=round(time.monotonic() - started, 1))
     summary = {
-        "catalog": catalog.source,
+        "catalog": kept.name if kept is not None else catalog.source,
         "videos": len(catalog),
         "model": encoder.name,
         "dim": int(vectors.shape[1]),
@@ -145,7 +193,11 @@ def cmd_embed(args: argparse.Namespace) -> int:
         "computed": report.computed,
         "discarded_cache_files": report.discarded_files,
     }
-    print(json.dumps(summary, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in summary.items()))
+    print(
+        json.dumps(summary, ensure_ascii=False, indent=2)
+        if args.json
+        else "\n".join(f"{k}: {v}" for k, v in summary.items())
+    )
     return 0
 
 
@@ -206,8 +258,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filters(search)
     search.set_defaults(func=cmd_search)
 
-    embed = sub.add_parser("embed", help="embed a catalog into the cache (resumable)")
+    embed = sub.add_parser(
+        "embed",
+        help="embed a catalog into the cache (resumable)",
+        description="Embed a catalog file, or a catalog kept by the app's Data page (its folder under "
+        "vidrec_data/catalogs, the folder's name or its display name), into the shared cache. Interrupt it any "
+        "time: the next run resumes where it stopped.",
+    )
     _add_common(embed)
+    embed.set_defaults(model=None)  # a kept catalog's own encoder unless --model is given; else minilm
     embed.add_argument("--batch-size", type=int, default=64)
     embed.add_argument("--device", default="cpu", help="cpu or cuda (sentence-transformers models)")
     embed.set_defaults(func=cmd_embed)
@@ -221,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
     from vidrec_core.cli_cluster import add_commands as add_cluster_commands
 
     add_cluster_commands(sub)
+    from vidrec_core.cli_learned import add_commands as add_learned_commands
+
+    add_learned_commands(sub)
     return parser
 
 

@@ -63,12 +63,24 @@ CANONICAL_COLUMNS = (
     "director",
     "cast",
 )
-SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".pq")
+SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".pq", ".xlsx")
+# Fields that can go into the embedded text, and the default order (the one `build_text` always used).
+TEXT_FIELDS = ("title", "tagline", "overview", "genres", "keywords", "director", "cast")
+DEFAULT_TEXT_FIELDS = ("title", "tagline", "overview", "genres", "keywords")
+EXTRA_PREFIX = "extra:"  # other source columns kept as text, e.g. "extra:channel"
+_FIELD_LABELS = {"genres": "Genres", "keywords": "Keywords", "director": "Director", "cast": "Cast"}
+_CJK_CHAR = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
 _LIST_SPLIT = re.compile(r"\s*[|;,/、，；]\s*")
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a catalog-like file by its suffix; every failure becomes a `CatalogError` that says what to do."""
+def read_table(path: str | Path, encoding: str = "auto") -> pd.DataFrame:
+    """Read a catalog-like file by its suffix; every failure becomes a `CatalogError` that says what to do.
+
+    The bytes go through `vidrec_core.upload.read_bytes_table`, so the command line and the Data page read files
+    the same way (encoding detection, Excel, binary files refused clearly).
+    """
+    from vidrec_core.upload import read_bytes_table
+
     path = Path(path)
     if not path.exists():
         raise CatalogError(f"Catalog file not found: {path}")
@@ -79,48 +91,7 @@ def read_table(path: str | Path) -> pd.DataFrame:
         raise CatalogError(
             f"Unsupported catalog format '{suffix or path.name}'. Use one of: " + ", ".join(SUPPORTED_SUFFIXES)
         )
-    try:
-        if suffix in (".parquet", ".pq"):
-            return pd.read_parquet(path)
-        if suffix in (".jsonl", ".ndjson"):
-            return pd.read_json(path, lines=True, dtype=False)
-        if suffix == ".json":
-            return _read_json(path)
-        sep = "\t" if suffix == ".tsv" else _sniff_delimiter(path)
-        return pd.read_csv(path, sep=sep, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except CatalogError:
-        raise
-    except UnicodeDecodeError as exc:
-        raise CatalogError(
-            f"Could not read {path.name} as UTF-8 text ({exc.reason} at byte {exc.start}). "
-            "Save the file as UTF-8 and try again."
-        ) from exc
-    except pd.errors.EmptyDataError as exc:
-        raise CatalogError(f"{path.name} is empty: it has no header and no rows.") from exc
-    except Exception as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise CatalogError(f"Could not read {path.name} as {suffix[1:]}: {first_line}") from exc
-
-
-def _sniff_delimiter(path: Path) -> str:
-    """Comma unless the header line clearly uses ; tab or | (spreadsheet exports vary by locale)."""
-    with open(path, "rb") as handle:
-        head = handle.read(64_000).decode("utf-8", errors="ignore")
-    first_line = head.lstrip("\ufeff").split("\n", 1)[0]
-    counts = {sep: first_line.count(sep) for sep in (",", ";", "\t", "|")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] > 0 else ","
-
-
-def _read_json(path: Path) -> pd.DataFrame:
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
-    if isinstance(data, dict):
-        # Either {"videos": [...]} or a column-oriented dict.
-        lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
-        data = lists[0] if lists else data
-    if isinstance(data, list) and not all(isinstance(row, dict) for row in data):
-        raise CatalogError(f"{path.name} must hold a list of objects, one per video.")
-    return pd.DataFrame(data)
+    return read_bytes_table(path.read_bytes(), path.name, encoding=encoding).frame
 
 
 def guess_column_roles(columns: Iterable[str]) -> dict[str, str]:
@@ -185,9 +156,16 @@ def _clean_text(series: pd.Series) -> pd.Series:
 
 
 def normalise_catalog(
-    raw: pd.DataFrame, roles: Mapping[str, str] | None = None, *, source: str = "catalog"
+    raw: pd.DataFrame,
+    roles: Mapping[str, str] | None = None,
+    *,
+    source: str = "catalog",
+    extra_columns: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Turn any table into the canonical catalog table, or refuse with a message naming what was found."""
+    """Turn any table into the canonical catalog table, or refuse with a message naming what was found.
+
+    `extra_columns` are other source columns kept as plain text (as `extra:<name>`) so they can be embedded.
+    """
     if raw is None or raw.shape[1] == 0:
         raise CatalogError(f"{source} has no columns: it looks empty.")
     roles = dict(roles) if roles is not None else guess_column_roles(raw.columns)
@@ -212,6 +190,11 @@ def normalise_catalog(
             out[role] = values
         else:
             out[role] = _clean_text(values).str.strip()
+    for column in extra_columns:
+        if column not in raw.columns:
+            raise CatalogError(f"{source} has no column '{column}' to add to the embedded text.")
+        name = column if str(column).startswith(EXTRA_PREFIX) else f"{EXTRA_PREFIX}{column}"
+        out[name] = _clean_text(raw[column]).str.strip()
     out = out[out["title"].str.len() > 0]
     if out.empty:
         raise CatalogError(f"{source}: every row has an empty title.")
@@ -225,21 +208,50 @@ def normalise_catalog(
     return out.reset_index(drop=True)
 
 
-def build_text(row: Mapping[str, Any]) -> str:
-    """The text the language model reads for one video: what it is about, most telling parts first."""
-    parts = [str(row.get("title") or "").strip()]
-    for key in ("tagline", "overview"):
-        value = str(row.get(key) or "").strip()
-        if value:
-            parts.append(value)
-    genres = row.get("genres") or []
-    if len(genres):
-        parts.append("Genres: " + ", ".join(genres))
-    keywords = row.get("keywords") or []
-    if len(keywords):
-        parts.append("Keywords: " + ", ".join(keywords))
-    text = ". ".join(p.rstrip(".") for p in parts if p)
-    return text
+def build_text(row: Mapping[str, Any], fields: Iterable[str] | None = None) -> str:
+    """The text the language model reads for one video: what it is about, most telling parts first.
+
+    `fields` picks the parts and their order (default `DEFAULT_TEXT_FIELDS`); lists are written as
+    "Genres: a, b", other kept columns as "<column>: value". The title always comes first when it is not listed.
+    """
+    fields = DEFAULT_TEXT_FIELDS if fields is None else tuple(fields)
+    if "title" not in fields:
+        fields = ("title", *fields)
+    parts = []
+    for key in fields:
+        value = row.get(key)
+        if key in LIST_COLUMNS or key in _FIELD_LABELS:
+            items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else parse_list(value)
+            if items:
+                parts.append(f"{_FIELD_LABELS.get(key, key)}: " + ", ".join(map(str, items)))
+            continue
+        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+        if key == "title":
+            parts.append(text)
+        elif text and key.startswith(EXTRA_PREFIX):
+            parts.append(f"{key[len(EXTRA_PREFIX) :]}: {text}")
+        elif text:
+            parts.append(text)
+    return ". ".join(p.rstrip(".") for p in parts if p)
+
+
+def estimated_tokens(text: str) -> float:
+    """A cheap token estimate: one per CJK character, one per four other characters (English averages ~4)."""
+    cjk = len(_CJK_CHAR.findall(text))
+    return cjk + (len(text) - cjk) / 4
+
+
+def truncate_text(text: str, max_tokens: int) -> tuple[str, bool]:
+    """Cut a text to about `max_tokens` (see `estimated_tokens`): the model ignores the rest anyway, and a
+    bounded text keeps embedding time predictable. Returns the text and whether it was cut."""
+    if len(text) <= max_tokens or estimated_tokens(text) <= max_tokens:
+        return text, False
+    budget = float(max_tokens)
+    for position, char in enumerate(text):
+        budget -= 1.0 if _CJK_CHAR.match(char) else 0.25
+        if budget < 0:
+            return text[:position].rstrip(), True
+    return text, False
 
 
 @dataclass(frozen=True)
@@ -250,13 +262,42 @@ class Catalog:
     name: str = "catalog"
     source: str = ""
     notes: tuple[str, ...] = field(default=())
+    text_fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS
+    max_tokens: int | None = None  # texts longer than this are cut (uploaded catalogs); None keeps them whole
 
     def __len__(self) -> int:
         return len(self.frame)
 
     @cached_property
+    def _built_texts(self) -> tuple[list[str], int]:
+        texts = [build_text(row, self.text_fields) for row in self.frame.to_dict("records")]
+        if self.max_tokens is None:
+            return texts, 0
+        cut = [truncate_text(t, self.max_tokens) for t in texts]
+        return [t for t, _ in cut], sum(1 for _, was_cut in cut if was_cut)
+
+    @cached_property
     def texts(self) -> list[str]:
-        return [build_text(row) for row in self.frame.to_dict("records")]
+        return self._built_texts[0]
+
+    @cached_property
+    def truncated(self) -> int:
+        """How many texts were cut to `max_tokens`."""
+        return self._built_texts[1]
+
+    @cached_property
+    def titles_only(self) -> bool:
+        """True when nothing but the title reaches the model (no description, tags, genres or other field)."""
+        for key in self.text_fields:
+            if key == "title" or key not in self.frame.columns:
+                continue
+            column = self.frame[key]
+            if key in LIST_COLUMNS:
+                if column.map(len).any():
+                    return False
+            elif (column.astype(str).str.len() > 0).any():
+                return False
+        return True
 
     @cached_property
     def ids(self) -> list[str]:
@@ -298,8 +339,13 @@ class Catalog:
 
 
 def load_catalog(path: str | Path, roles: Mapping[str, str] | None = None, name: str | None = None) -> Catalog:
-    """Read, recognise and validate a catalog file."""
+    """Read, recognise and validate a catalog file (or a kept catalog's folder, see `vidrec_core.catalog_store`)."""
     path = Path(path)
+    if roles is None:
+        from vidrec_core.catalog_store import is_kept_catalog, load_kept
+
+        if is_kept_catalog(path):
+            return load_kept(path)
     raw = read_table(path)
     frame = normalise_catalog(raw, roles, source=path.name)
     notes = []

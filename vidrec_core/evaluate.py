@@ -320,7 +320,9 @@ def tfidf_matrix(catalog: Catalog) -> sp.csr_matrix:
     return vectorizer.fit_transform(catalog.texts).tocsr()
 
 
-def strategy_scorer(name: str, split: Split, catalog: Catalog, items: np.ndarray, models: ViewModels) -> BatchScorer:
+def strategy_scorer(
+    name: str, split: Split, catalog: Catalog, items: np.ndarray, models: ViewModels, learned: object | None = None
+) -> BatchScorer:
     """Call a registered profile strategy per user, exactly as the app would with a watched-titles history."""
     from vidrec_core.profile import STRATEGIES, EmbeddedHistory, StrategyContext
     from vidrec_core.recommender import nearest_known
@@ -332,6 +334,7 @@ def strategy_scorer(name: str, split: Split, catalog: Catalog, items: np.ndarray
         collaborative=models.knn,
         index_of=catalog.index_of,
         known_neighbours=nearest_known(items, models.knn.known),
+        learned=learned,
     )
     ids, titles = catalog.ids, catalog.titles
 
@@ -348,6 +351,27 @@ def strategy_scorer(name: str, split: Split, catalog: Catalog, items: np.ndarray
         return out
 
     return scores
+
+
+LEARNED_STRATEGIES = ("learned",)  # strategies that need a model trained on the view's training data
+
+
+def learned_for_view(
+    split: Split, items: np.ndarray, encoder: str, catalog: Catalog, progress: ProgressFn, cold: np.ndarray | None
+):
+    """The learned strategy's adapter trained on this view's training histories only (cached on disk by their digest).
+
+    `split.train` never holds an evaluated user's target (`check_no_leak`), and in the cold-start view no cold item;
+    the check below repeats that for the trained model: a cold item must have no learnt residual.
+    """
+    from vidrec_core.learned import SHIPPED_CONFIG, trained_for_split
+
+    model = trained_for_split(
+        split.train, items, SHIPPED_CONFIG, cache_dir() / "learned", catalog.digest, encoder, progress=progress
+    )
+    if cold is not None and (model.known & cold).any():
+        raise LeakError("The learned model has per-video weights for cold-start items.")
+    return model
 
 
 # --- metrics -------------------------------------------------------------------------------------------------------
@@ -480,10 +504,10 @@ def _file_digest(path: Path) -> str:
 
 def _code_digest() -> str:
     """Results depend on this code and the strategies', so editing either invalidates cached results."""
-    from vidrec_core import collab, profile
+    from vidrec_core import collab, learned, profile
 
     h = hashlib.blake2b(digest_size=16)
-    for module in (collab, profile):
+    for module in (collab, profile, learned):
         h.update(Path(module.__file__).read_bytes())
     h.update(Path(__file__).read_bytes())
     return h.hexdigest()
@@ -602,6 +626,7 @@ def evaluate(
 
     rows: list[ResultRow] = []
     info_views: dict[str, dict] = {}
+    learned_models: dict[tuple[str, str], object] = {}
     for view, data in views.items():
         if not data.users:
             info_views[view] = {"users": 0}
@@ -621,7 +646,19 @@ def evaluate(
                 if method in BASELINES:
                     scorer = baseline_scorer(method, data, models, n_items, tfidf, settings.seed)
                 else:
-                    scorer = strategy_scorer(method, data, catalog, spaces[encoder], models)
+                    learned = None
+                    if method in LEARNED_STRATEGIES:
+                        if (view, encoder) not in learned_models:
+                            learned_models[(view, encoder)] = learned_for_view(
+                                data,
+                                spaces[encoder],
+                                encoder,
+                                catalog,
+                                lambda m, v=view: say(f"{v}: learned: {m}"),
+                                cold if view == "cold-start" else None,
+                            )
+                        learned = learned_models[(view, encoder)]
+                    scorer = strategy_scorer(method, data, catalog, spaces[encoder], models, learned)
                 per_user[(method, encoder)] = rank_users(
                     scorer, data, n_items, settings.k, diversity_space, novelty_of, settings.seed
                 )

@@ -56,6 +56,7 @@ class StrategyContext:
     index_of: dict[str, int] | None = None  # catalog id -> row, to find watched items for collaborative scoring
     # (n_items, m) rows of the m most similar videos that have interactions, for videos that have none (else -1)
     known_neighbours: np.ndarray | None = None
+    learned: object | None = None  # a trained vidrec_core.learned.LearnedModel for this catalog and encoder
 
 
 @dataclass(frozen=True)
@@ -277,18 +278,27 @@ def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileRe
     )
 
 
+def learned_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
+    """An adapter trained on interaction histories over the frozen embeddings (vidrec_core.learned)."""
+    from vidrec_core.learned import learned_scores
+
+    return learned_scores(history, ctx)
+
+
 StrategyFn = Callable[[EmbeddedHistory, StrategyContext], ProfileResult]
 STRATEGIES: dict[str, StrategyFn] = {
     "mean": mean_strategy,
     "recency": recency_strategy,
     "multi-interest": multi_interest_strategy,
     "hybrid": hybrid_strategy,
+    "learned": learned_strategy,
 }
 STRATEGY_DESCRIPTIONS = {
     "mean": "the average of everything in the history (the seed article's profile)",
     "recency": "recent events weigh more; the half-life sets how fast older ones fade",
     "multi-interest": "separate tastes are found and each gets a fair share of the list",
     "hybrid": "content similarity blended with what co-viewers watched and a popularity prior",
+    "learned": "a small model trained on viewing histories maps the history and every video's text to what comes next",
 }
 
 

@@ -106,6 +106,7 @@ class Recommender:
         item_vectors: np.ndarray,
         encoder: Encoder,
         collaborative: CollaborativeModel | None = None,
+        learned: object | None = None,
     ):
         if item_vectors.shape != (len(catalog), encoder.dim):
             raise ValueError(
@@ -118,6 +119,7 @@ class Recommender:
         self.encoder = encoder
         self.queries = QueryEmbedder(encoder)
         self.collaborative = collaborative
+        self.learned = learned  # vidrec_core.learned.LearnedModel (or why none is usable) for the learned strategy
 
     @cached_property
     def popularity(self) -> np.ndarray:
@@ -142,6 +144,7 @@ class Recommender:
             params=params or StrategyParams(),
             index_of=self.catalog.index_of,
             known_neighbours=self.known_neighbours,
+            learned=self.learned,
         )
 
     @cached_property
@@ -255,4 +258,13 @@ def load_recommender(
     catalog = load_catalog(catalog_path or SAMPLE_CATALOG, name=None if catalog_path else "sample")
     encoder = get_encoder(model)
     vectors, report = embed_catalog(catalog, encoder, progress=progress)
-    return Recommender(catalog, vectors, encoder, collaborative=load_collaborative(catalog, interactions)), report
+    collaborative = load_collaborative(catalog, interactions)
+    learned = load_learned(catalog, encoder)
+    return Recommender(catalog, vectors, encoder, collaborative=collaborative, learned=learned), report
+
+
+def load_learned(catalog: Catalog, encoder: Encoder):
+    """The learned strategy's model for this catalog and encoder, or the reason there is none (see learned.py)."""
+    from vidrec_core.learned import find_learned_model
+
+    return find_learned_model(catalog.digest, catalog.name, encoder.name)

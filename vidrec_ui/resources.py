@@ -8,11 +8,13 @@ from dataclasses import dataclass
 import streamlit as st
 
 from vidrec_core.catalog import Catalog, load_catalog
+from vidrec_core.catalog_store import CatalogStore, KeptCatalog, is_kept_catalog
 from vidrec_core.embed import Encoder, get_encoder
 from vidrec_core.errors import VidrecError
 from vidrec_core.paths import SAMPLE_CATALOG
 from vidrec_core.personas import Persona, load_personas
 from vidrec_core.recommender import Recommender, embed_catalog, load_collaborative
+from vidrec_ui.text import md_escape
 
 MODELS = {
     "minilm": "MiniLM (English, 384-d)",
@@ -21,19 +23,40 @@ MODELS = {
 SAMPLE_LABEL = "Sample: TMDB 5000 movies"
 
 
+# A kept catalog not yet embedded with the chosen encoder is embedded on first use only when this small; larger
+# ones are sent to the Data page, which shows progress and can be cancelled.
+INLINE_EMBED_LIMIT = 2000
+
+
 @dataclass(frozen=True)
 class CatalogChoice:
     label: str
     path: str
+    model: str | None = None  # the encoder chosen for a kept catalog
+    kept: KeptCatalog | None = None
+
+
+def kept_catalogs() -> tuple[list[KeptCatalog], list[str]]:
+    """Kept catalogs (read fresh each run: renames and deletes show at once) and problems met reading them."""
+    store = CatalogStore()
+    return store.list(), list(store.problems)
 
 
 def catalog_choices() -> list[CatalogChoice]:
-    """The shipped sample, plus a catalog named by VIDREC_CATALOG when set."""
-    choices = [CatalogChoice(SAMPLE_LABEL, str(SAMPLE_CATALOG))]
+    """A catalog named by VIDREC_CATALOG when set, the shipped sample, then the kept catalogs."""
+    choices = [CatalogChoice(SAMPLE_LABEL, str(SAMPLE_CATALOG), model="minilm")]
     extra = os.environ.get("VIDREC_CATALOG")
     if extra:
         choices.insert(0, CatalogChoice(f"VIDREC_CATALOG: {os.path.basename(extra)}", extra))
+    for kept in kept_catalogs()[0]:
+        choices.append(CatalogChoice(kept.name, str(kept.path), model=kept.model, kept=kept))
     return choices
+
+
+def kept_catalog_at(path: str) -> KeptCatalog | None:
+    if not is_kept_catalog(path):
+        return None
+    return CatalogStore().find(path)
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
@@ -56,7 +79,17 @@ def cached_recommender(path: str, model: str) -> Recommender:
     catalog = cached_catalog(path)
     encoder = cached_encoder(model)
     vectors, _ = embed_catalog(catalog, encoder)
-    return Recommender(catalog, vectors, encoder, collaborative=cached_collaborative(path))
+    return Recommender(
+        catalog, vectors, encoder, collaborative=cached_collaborative(path), learned=cached_learned(path, model)
+    )
+
+
+@st.cache_resource(show_spinner="Loading the learned model…", max_entries=8)
+def cached_learned(path: str, model: str):
+    """The learned strategy's trained adapter for this catalog and model (or why none is usable)."""
+    from vidrec_core.recommender import load_learned
+
+    return load_learned(cached_catalog(path), cached_encoder(model))
 
 
 @st.cache_data(show_spinner=False)
@@ -68,6 +101,14 @@ def current_recommender() -> Recommender | None:
     """The recommender for the sidebar's catalog and model; shows the problem and returns None if it fails."""
     path = st.session_state.get("catalog_path", str(SAMPLE_CATALOG))
     model = st.session_state.get("model", "minilm")
+    kept = kept_catalog_at(path)
+    if kept is not None and not kept.is_embedded(model) and kept.rows > INLINE_EMBED_LIMIT:
+        st.info(
+            f"The catalog '{md_escape(kept.name)}' is not embedded with {MODELS.get(model, model)} yet "
+            f"({kept.rows:,} videos). "
+            "Open the Data page and press 'Embed' there: it shows the progress and can be cancelled and resumed."
+        )
+        return None
     try:
         return cached_recommender(path, model)
     except VidrecError as exc:

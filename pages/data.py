@@ -1,0 +1,18 @@
+"""Data: bring your own catalog (upload, map columns, validate, embed as a cancellable job) and manage kept ones."""
+
+import streamlit as st
+
+from vidrec_ui.bootstrap import ensure_app
+from vidrec_ui.data_page import render_kept, render_messages, render_upload
+
+ensure_app(__file__)
+
+st.title("Data")
+st.caption(
+    "Show the demo on your own videos: upload a spreadsheet export, tell which column is which, and embed it. "
+    "The catalog is kept under the data folder and appears in the sidebar's catalog picker beside the sample."
+)
+render_messages()
+render_upload()
+st.divider()
+render_kept()

@@ -1,0 +1,133 @@
+"""The Data page through AppTest: upload, map, validate, embed and save, then the sidebar uses the new catalog."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from vidrec_core.catalog_store import CatalogStore
+from vidrec_core.paths import REPO_ROOT
+from vidrec_core.upload import prepare_catalog
+
+pytestmark = pytest.mark.app
+TIMEOUT = 180
+
+CSV = (
+    "Name,Plot,Tags,ID\n"
+    "Star Voyage,astronauts fly a rocket to a distant planet,space|rocket,1\n"
+    "Orbit Rescue,astronauts rescue a crew on a broken space station,space,2\n"
+    ",a row without a title,,3\n"
+    "Ghost Manor,a haunted house full of ghosts at night,horror,4\n"
+    "The Cellar,ghosts and a demon in a haunted cellar,horror,5\n"
+    "Paris Hearts,a love story and a wedding in Paris,romance,6\n"
+    "Summer Letters,love letters and a summer romance,romance,7\n"
+)
+
+
+def start_data_page() -> AppTest:
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/data.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest, kind: str) -> str:
+    """The elements' text with md_escape's backslashes removed."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in getattr(at, kind)))
+
+
+def test_upload_map_embed_and_the_sidebar_switches_to_it():
+    at = start_data_page()
+    at.file_uploader(key="data_file").set_value(("my videos.csv", CSV.encode("utf-8-sig"), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert "Read 7 rows and 4 columns from my videos.csv (CSV, UTF-8 (with BOM))" in texts(at, "markdown")
+    preview = at.dataframe[0].value
+    assert list(preview.columns) == ["Name", "Plot", "Tags", "ID"] and len(preview) == 7
+    roles = {s.label: s.value for s in at.selectbox if s.key and "_role_" in s.key}
+    assert roles["Title (required)"] == "Name" and roles["Description"] == "Plot" and roles["Id"] == "ID"
+    assert "1 row(s) have an empty title and were dropped" in texts(at, "warning")
+    assert "6 videos ready" in texts(at, "success")
+    at.button(key="data_embed").click().run()
+    assert not at.exception, at.exception
+    assert "is saved and embedded (6 new" in texts(at, "success")
+    kept = CatalogStore().list()
+    assert [k.name for k in kept] == ["my videos"] and kept[0].is_embedded("minilm")
+    assert at.session_state["pending_catalog"] == (str(kept[0].path), "minilm")
+
+    # AppTest drops the shared sidebar after switch_page, so the switch is checked in a session that starts on
+    # the Recommend page with the Data page's request pending.
+    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.session_state["pending_catalog"] = (str(kept[0].path), "minilm")
+    app.run()
+    assert not app.exception, app.exception
+    assert app.selectbox(key="catalog_choice").value == str(kept[0].path)
+    assert app.session_state["catalog_path"] == str(kept[0].path)
+    assert "6 videos" in texts(app.sidebar, "caption")
+    app.text_area(key="history_text").set_value("watched: Interstellar\nStar Voyage").run()
+    assert not app.exception, app.exception
+    assert "1 line(s) matched no title in this catalog and were read as interests" in texts(app, "caption")
+    assert "Orbit Rescue" in texts(app, "markdown")
+
+
+def test_a_titles_only_chinese_upload_proposes_the_multilingual_encoder():
+    at = start_data_page()
+    data = "标题\n星际穿越\n流浪地球\n火星救援\n".encode("gb18030")
+    at.file_uploader(key="data_file").set_value(("中文.csv", data, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert "GB18030" in texts(at, "markdown")
+    model = next(s for s in at.selectbox if s.label == "Language model for this catalog")
+    assert model.value == "multilingual"
+    assert "MiniLM does not read" in texts(at, "info") and "descriptions would help" in texts(at, "info")
+
+
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("videos.csv", b"PK\x03\x04junk", "zip archive"),
+        ("videos.csv", b"headline,plot\nx,y\n", "Choose the column that holds the titles"),
+        ("videos.csv", b"", "empty"),
+    ],
+)
+def test_bad_files_get_a_message(name, data, message):
+    at = start_data_page()
+    at.file_uploader(key="data_file").set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    assert message in texts(at, "error")
+
+
+def test_sidebar_lists_kept_catalogs_and_the_model_follows_the_catalog():
+    frame = pd.DataFrame({"title": ["A", "B", "C"]})
+    catalog = prepare_catalog(frame, {"title": "title"}, name="x").catalog
+    kept = CatalogStore().add(catalog, name="Titles only", model="multilingual")
+    # AppTest runs the shared sidebar on a session's first run only, so each check starts a session.
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    picker = at.selectbox(key="catalog_choice")
+    assert picker.options == ["Sample: TMDB 5000 movies", "Titles only"] and picker.value.endswith("movies.parquet")
+    switched = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    switched.session_state["pending_catalog"] = (str(kept.path), None)  # the model follows the catalog
+    switched.run()
+    assert not switched.exception, switched.exception
+    assert switched.selectbox(key="model").value == "multilingual"
+    assert "titles only: descriptions would help" in texts(switched.sidebar, "caption")
+
+    at.switch_page("pages/data.py")
+    at.run()
+    at.text_input(key=f"data_rename_{kept.slug}").set_value("Renamed").run()
+    at.button(key=f"data_rename_button_{kept.slug}").click().run()
+    assert CatalogStore().get(kept.slug).name == "Renamed"
+    assert "Renamed" in texts(at, "success")
+    at.checkbox(key=f"data_delete_sure_{kept.slug}").check().run()
+    at.button(key=f"data_delete_{kept.slug}").click().run()
+    assert not at.exception, at.exception
+    assert CatalogStore().list() == []
+    again = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    again.session_state["catalog_choice"] = str(kept.path)  # the deleted catalog was selected
+    again.run()
+    assert not again.exception, again.exception
+    assert again.session_state["catalog_path"].endswith("movies.parquet")

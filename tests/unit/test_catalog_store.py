@@ -1,0 +1,96 @@
+"""Kept catalogs survive restarts, can be renamed and deleted, and a damaged one is skipped, never a crash."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from vidrec_core.catalog import load_catalog
+from vidrec_core.catalog_store import CatalogStore, catalogs_dir, is_kept_catalog
+from vidrec_core.errors import CatalogError
+from vidrec_core.upload import prepare_catalog
+
+
+def prepared(titles=("Alpha", "Beta", "Gamma")):
+    frame = pd.DataFrame({"name": list(titles), "plot": ["space", "ghosts", "love"][: len(titles)], "ch": "TV"})
+    return prepare_catalog(frame, {"title": "name", "overview": "plot"}, ["title", "extra:ch", "overview"], name="x")
+
+
+def test_add_list_and_reopen_in_a_new_store():
+    catalog = prepared().catalog
+    kept = CatalogStore().add(
+        catalog, name="My videos", file_name="v.csv", roles={"title": "name"}, encoding="gb18030", model="multilingual"
+    )
+    assert kept.folder.parent == catalogs_dir() and is_kept_catalog(kept.folder) and is_kept_catalog(kept.path)
+    again = CatalogStore().list()  # a fresh object, as after a restart
+    assert [k.name for k in again] == ["My videos"]
+    meta = again[0].meta
+    assert (meta["file_name"], meta["encoding"], meta["model"], meta["rows"]) == ("v.csv", "gb18030", "multilingual", 3)
+    assert meta["text_fields"] == ["title", "extra:ch", "overview"] and meta["roles"] == {"title": "name"}
+    reopened = load_catalog(kept.path)
+    assert reopened.texts == catalog.texts and reopened.digest == catalog.digest
+    assert reopened.max_tokens == 256 and reopened.name == kept.slug
+
+
+def test_names_are_unique_and_rename_keeps_the_folder():
+    store = CatalogStore()
+    first = store.add(prepared().catalog, name="Videos")
+    second = store.add(prepared().catalog, name="Videos")
+    assert second.name == "Videos (2)"
+    renamed = store.rename(first.slug, "  Kids   shows ")
+    assert renamed.name == "Kids shows" and renamed.folder == first.folder
+    assert [k.name for k in CatalogStore().list()] == ["Kids shows", "Videos (2)"]
+    with pytest.raises(CatalogError, match="already called"):
+        store.rename(second.slug, "Kids shows")
+    with pytest.raises(CatalogError, match="Give the catalog a name"):
+        store.rename(second.slug, "   ")
+
+
+def test_delete_removes_it_for_good():
+    store = CatalogStore()
+    kept = store.add(prepared().catalog, name="Gone soon")
+    store.delete(kept.slug)
+    assert CatalogStore().list() == [] and not kept.folder.exists()
+    assert not any(p.name.startswith(".") for p in catalogs_dir().iterdir())
+    with pytest.raises(CatalogError, match="No kept catalog"):
+        store.delete(kept.slug)
+
+
+def test_corrupt_meta_is_skipped_with_a_message():
+    store = CatalogStore()
+    good = store.add(prepared().catalog, name="Good")
+    bad = store.add(prepared().catalog, name="Bad")
+    (bad.folder / "meta.json").write_text("{not json")
+    lost = store.add(prepared().catalog, name="Lost")
+    lost.path.unlink()
+    (catalogs_dir() / "stray-folder").mkdir()
+    listed = store.list()
+    assert [k.slug for k in listed] == [good.slug]
+    assert len(store.problems) == 3
+    assert any("unreadable meta.json" in p for p in store.problems)
+    assert any("lost its table" in p for p in store.problems)
+
+
+def test_embedded_flag_and_find():
+    store = CatalogStore()
+    kept = store.add(prepared().catalog, name="Shows", model="multilingual")
+    assert not kept.is_embedded("multilingual")
+    store.mark_embedded(kept.slug, "google/universal-sentence-encoder-multilingual-3")
+    again = store.find("Shows")
+    assert again is not None and again.is_embedded("multilingual") and not again.is_embedded("minilm")
+    assert store.find(kept.slug).slug == kept.slug and store.find(str(kept.folder)).slug == kept.slug
+    assert store.find("nothing like it") is None
+
+
+def test_cli_embeds_a_kept_catalog_and_resumes(capsys):
+    from vidrec_core.__main__ import main
+
+    kept = CatalogStore().add(prepared().catalog, name="Shows", model="fake-32")
+    assert main(["embed", "--catalog", "Shows", "--json"]) == 0
+    first = capsys.readouterr().out
+    assert '"computed": 3' in first and '"model": "fake-hash-32"' in first
+    assert CatalogStore().get(kept.slug).is_embedded("fake-hash-32")
+    assert main(["embed", "--catalog", str(kept.folder), "--json"]) == 0
+    assert '"computed": 0' in capsys.readouterr().out
+    assert main(["embed", "--catalog", "no such catalog"]) == 2
+    assert capsys.readouterr().err.startswith("error: Catalog file not found")

@@ -1,0 +1,162 @@
+"""The learned strategy on synthetic data whose next item is determined by the previous one."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from vidrec_core.history import Event, EventKind
+from vidrec_core.learned import (
+    LearnedConfig,
+    LearnedModel,
+    LearnedModelError,
+    UnavailableModel,
+    build_examples,
+    train,
+)
+from vidrec_core.profile import STRATEGIES, EmbeddedHistory, StrategyContext
+
+N_ITEMS, DIM, COLD = 40, 16, 8  # the last COLD items never appear in training
+CONFIG = LearnedConfig(dim=16, max_len=8, epochs=25, batch_size=128, lr=0.02, dropout=0.0, seed=3)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread():
+    """Tiny tensors: one thread is faster, and immune to a busy machine's oversubscription."""
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
+@pytest.fixture(scope="module")
+def world():
+    rng = np.random.default_rng(0)
+    items = rng.normal(size=(N_ITEMS, DIM)).astype(np.float32)
+    items /= np.linalg.norm(items, axis=1, keepdims=True)
+    warm = N_ITEMS - COLD
+    cycle = rng.permutation(warm)
+    successor = np.empty(warm, dtype=np.int64)  # the video watched after video i is always successor[i]
+    successor[cycle] = np.roll(cycle, -1)  # one cycle through every warm video: a chain never repeats
+
+    def chains(n, length, seed):
+        r = np.random.default_rng(seed)
+        out = []
+        for start in r.integers(0, warm, n):
+            seq = [int(start)]
+            while len(seq) < length:
+                seq.append(int(successor[seq[-1]]))
+            out.append(np.array(seq))
+        return out
+
+    return items, successor, chains(150, 6, 1), chains(60, 4, 2)
+
+
+@pytest.fixture(scope="module")
+def model(world):
+    items, _, train_seqs, _ = world
+    return train(train_seqs, items, CONFIG, catalog_digest="digest-a", encoder="fake-encoder")
+
+
+def history_of(items, rows):
+    events = [
+        Event(EventKind.WATCHED, f"v{i}", n, matched_id=f"v{i}", matched_title=f"v{i}") for n, i in enumerate(rows)
+    ]
+    return EmbeddedHistory(events=events, vectors=items[rows])
+
+
+def hit_rate(items, strategy_ctx, strategy, tests, k=1):
+    hits = 0
+    for seq in tests:
+        scores = STRATEGIES[strategy](history_of(items, seq[:-1]), strategy_ctx).scores.copy()
+        scores[seq[:-1]] = -np.inf
+        hits += int(seq[-1] in np.argsort(-scores)[:k])
+    return hits / len(tests)
+
+
+def test_examples_are_prefixes_and_never_future_items():
+    ex = build_examples([np.array([5, 6, 7]), np.array([1])], max_len=3, user_balance=0.0)
+    assert ex.target.tolist() == [6, 7]
+    assert ex.history.tolist() == [[-1, -1, 5], [-1, 5, 6]]
+
+
+def test_learns_a_determined_sequence_and_beats_the_mean(world, model):
+    items, _, _, tests = world
+    ctx = StrategyContext(items=items, learned=model)
+    learned = hit_rate(items, ctx, "learned", tests)
+    mean = hit_rate(items, ctx, "mean", tests)
+    assert learned >= 0.8, learned
+    assert learned > mean + 0.5, (learned, mean)
+
+
+def test_artefact_round_trip(tmp_path, world, model):
+    items, _, _, tests = world
+    path = model.save(tmp_path / "m.npz")
+    assert path.stat().st_size < 200_000
+    back = LearnedModel.load(path, catalog_digest="digest-a", encoder="fake-encoder")
+    assert back.config == model.config and back.n_items == N_ITEMS and back.summary["epochs"] == CONFIG.epochs
+    seq = tests[0][:-1]
+    np.testing.assert_allclose(back.scores(items, items[seq]), model.scores(items, items[seq]), atol=2e-2)
+    assert np.argmax(back.scores(items, items[seq])) == np.argmax(model.scores(items, items[seq]))
+
+
+def test_refuses_another_catalog_or_encoder(tmp_path, model):
+    path = model.save(tmp_path / "m.npz")
+    with pytest.raises(LearnedModelError, match="trained for another catalog"):
+        LearnedModel.load(path, catalog_digest="digest-b", encoder="fake-encoder")
+    with pytest.raises(LearnedModelError, match="trained on fake-encoder embeddings, not other-encoder"):
+        LearnedModel.load(path, catalog_digest="digest-a", encoder="other-encoder")
+    with pytest.raises(LearnedModelError, match="not found"):
+        LearnedModel.load(tmp_path / "missing.npz")
+
+
+def test_same_seed_same_weights(world, model):
+    items, _, train_seqs, _ = world
+    again = train(train_seqs, items, CONFIG, catalog_digest="digest-a", encoder="fake-encoder")
+    for name in ("item_map", "user_map", "position", "item_residual", "item_bias"):
+        np.testing.assert_array_equal(again.weights[name], model.weights[name])
+    other = train(train_seqs, items, replace(CONFIG, seed=4, epochs=2))
+    assert not np.array_equal(other.weights["item_map"], model.weights["item_map"])
+
+
+def test_cold_items_are_scored_from_text_alone(world, model):
+    items, _, _, tests = world
+    cold = np.arange(N_ITEMS - COLD, N_ITEMS)
+    assert not model.known[cold].any() and model.known[: N_ITEMS - COLD].all()
+    assert not model.weights["item_residual"][cold].any() and not model.weights["item_bias"][cold].any()
+    w = model.weights
+    seq = tests[0][:-1]
+    u = model.user_vector(items[seq], np.arange(len(seq) - 1, -1, -1))
+    from_text = float(w["scale"]) * (items[cold] @ w["item_map"] @ u) + items[cold] @ w["text_bias"] + w["bias0"]
+    np.testing.assert_allclose(model.scores(items, items[seq])[cold], from_text, rtol=1e-4, atol=1e-4)
+    # A new video with the same text as a known one gets that video's text part: text alone places it.
+    assert np.isfinite(model.scores(items, items[seq])[cold]).all()
+
+
+def test_free_text_events_and_fallbacks(world, model):
+    items, _, _, _ = world
+    typed = EmbeddedHistory(events=[Event(EventKind.INTEREST, "space", 1)], vectors=items[:1])
+    assert STRATEGIES["learned"](typed, StrategyContext(items=items, learned=model)).scores.shape == (N_ITEMS,)
+    missing = STRATEGIES["learned"](typed, StrategyContext(items=items))
+    assert any("falls back to the mean profile" in n for n in missing.notes)
+    refused = STRATEGIES["learned"](typed, StrategyContext(items=items, learned=UnavailableModel("trained elsewhere")))
+    assert refused.notes == ["trained elsewhere"]
+    np.testing.assert_allclose(refused.scores, STRATEGIES["mean"](typed, StrategyContext(items=items)).scores)
+
+
+def test_the_evaluation_trains_it_per_view_on_training_data_only(tmp_path, monkeypatch):
+    from tests.unit.test_evaluate import planted
+    from vidrec_core.evaluate import EvalSettings, evaluate
+
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(tmp_path / "data"))
+    log_file, catalog_file, vectors = planted(tmp_path)
+    settings = EvalSettings(k=1, bootstrap=50, models=("fake",), methods=("item-knn", "learned"), cold_fraction=0.2)
+    # The cold-start view raises LeakError if its model learnt anything about a cold item.
+    result = evaluate(log_file, catalog_file, settings, vectors={"fake": vectors})
+    assert {(r.view, r.method) for r in result.rows} >= {("all", "learned"), ("all", "item-knn")}
+    assert len(list((tmp_path / "data" / "cache" / "learned").glob("*.npz"))) == len(result.info["views"]) - sum(
+        1 for v in result.info["views"].values() if not v["users"]
+    )

@@ -1,0 +1,356 @@
+"""The Data page's pieces: upload, map columns, validate, pick the encoder, embed as a cancellable job, keep.
+
+The engine work is in `vidrec_core.upload` and `vidrec_core.catalog_store`; this module only reads widgets and
+draws. Every catalog text is shown as plain text (`md_escape`, `st.dataframe`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from vidrec_core.catalog import EXTRA_PREFIX, Catalog, guess_column_roles, load_catalog
+from vidrec_core.catalog_store import CatalogStore, KeptCatalog
+from vidrec_core.embed import embed_texts
+from vidrec_core.errors import VidrecError
+from vidrec_core.progress import RateMeter
+from vidrec_core.recommender import catalog_store
+from vidrec_core.upload import (
+    ENCODINGS,
+    MODEL_MAX_TOKENS,
+    ROLE_LABELS,
+    TITLES_ONLY_MESSAGE,
+    RawTable,
+    codec_label,
+    count_duplicate_ids,
+    default_text_fields,
+    list_cell_preview,
+    max_rows,
+    prepare_catalog,
+    propose_encoder,
+    read_bytes_table,
+    text_field_choices,
+)
+from vidrec_ui.resources import MODELS, cached_encoder, kept_catalogs
+from vidrec_ui.sidebar import select_catalog
+from vidrec_ui.text import md_escape
+
+UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "pq"]
+MAIN_ROLES = ("title", "overview", "genres", "keywords", "year", "runtime", "language", "id")
+MORE_ROLES = ("tagline", "popularity", "vote_average", "director", "cast")
+NONE = "—"
+PREVIEW_ROWS = 20
+CHUNK = 128  # texts per saved chunk: small enough that Cancel answers within seconds
+FLASH_KEY = "data_flash"
+PROGRESS_KEY = "data_progress"
+CANCELLED_KEY = "data_cancelled"
+
+
+def _short_hash(*parts: object) -> str:
+    return hashlib.blake2b(json.dumps(parts, sort_keys=True, default=str).encode(), digest_size=6).hexdigest()
+
+
+def preview_frame(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> pd.DataFrame:
+    """First rows as plain strings (lists joined), safe for st.dataframe whatever the cell types."""
+    return frame.head(rows).map(list_cell_preview).astype(str)
+
+
+def read_upload_cached(data: bytes, file_name: str, file_id: str, encoding: str) -> RawTable:
+    """Read once per uploaded file and encoding; reruns (every widget change) reuse the table."""
+    key = (file_id, encoding)
+    cached = st.session_state.get("data_raw")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    raw = read_bytes_table(data, file_name, encoding=encoding, limit=max_rows())
+    st.session_state["data_raw"] = (key, raw)
+    return raw
+
+
+def _field_label(field: str, roles: dict[str, str]) -> str:
+    if field.startswith(EXTRA_PREFIX):
+        return f"column '{field[len(EXTRA_PREFIX) :]}'"
+    return f"{ROLE_LABELS.get(field, field).replace(' (required)', '')} ('{roles.get(field, '')}')"
+
+
+def role_selectors(raw: RawTable, ns: str) -> dict[str, str]:
+    """One selectbox per role, prefilled by the column-name guesses; returns role -> column."""
+    guesses = guess_column_roles(raw.columns)
+    options = [NONE, *raw.columns]
+    roles: dict[str, str] = {}
+
+    def selector(container, role: str) -> None:
+        guess = guesses.get(role)
+        value = container.selectbox(
+            ROLE_LABELS[role],
+            options,
+            index=options.index(guess) if guess in options else 0,
+            key=f"data_{ns}_role_{role}",
+        )
+        if value != NONE:
+            roles[role] = value
+
+    columns = st.columns(4)
+    for n, role in enumerate(MAIN_ROLES):
+        selector(columns[n % 4], role)
+    with st.expander("More columns: tagline, popularity, rating, director, cast"):
+        more = st.columns(4)
+        for n, role in enumerate(MORE_ROLES):
+            selector(more[n % 4], role)
+    return roles
+
+
+def _proposal_frame(raw: RawTable, roles: dict[str, str]) -> pd.DataFrame:
+    title = raw.frame[roles["title"]].map(list_cell_preview)
+    overview = raw.frame[roles["overview"]].map(list_cell_preview) if roles.get("overview") else ""
+    return pd.DataFrame({"title": title, "overview": overview})
+
+
+def render_upload() -> None:
+    st.subheader("Upload a catalog")
+    st.caption(
+        "CSV, TSV, Excel (.xlsx), JSON, JSON Lines or Parquet, up to 200 MB and "
+        f"{max_rows():,} videos. Only a title column is required; descriptions, tags and genres make better "
+        "recommendations."
+    )
+    upload = st.file_uploader("Catalog file", type=UPLOAD_TYPES, key="data_file")
+    encoding = st.selectbox(
+        "Text encoding",
+        list(ENCODINGS),
+        format_func=ENCODINGS.get,
+        key="data_encoding",
+        help="For CSV, TSV and JSON files. Automatic detection reads UTF-8 (with or without BOM), UTF-16 and "
+        "GB18030/GBK; choose another if the preview looks wrong.",
+    )
+    if upload is None:
+        return
+    try:
+        raw = read_upload_cached(upload.getvalue(), upload.name, upload.file_id, encoding)
+    except VidrecError as exc:
+        st.error(md_escape(exc))
+        return
+    ns = _short_hash(upload.file_id)
+    how = f"{raw.format.upper()}" + (f", {codec_label(raw.encoding)}" if raw.encoding else "")
+    st.markdown(md_escape(f"Read {len(raw.frame):,} rows and {len(raw.columns)} columns from {raw.file_name} ({how})."))
+    for note in raw.notes:
+        st.info(md_escape(note))
+    st.dataframe(preview_frame(raw.frame), hide_index=True, width="stretch")
+
+    st.markdown("**Which column is which?** The guesses come from the column names; correct them here.")
+    roles = role_selectors(raw, ns)
+    if "title" not in roles:
+        st.error("Choose the column that holds the titles: a catalog needs one.")
+        return
+    choices = text_field_choices(roles, raw.columns)
+    fields = st.multiselect(
+        "Text the language model reads, in this order",
+        choices,
+        default=default_text_fields(roles),
+        format_func=lambda f: _field_label(f, roles),
+        key=f"data_{ns}_fields_{_short_hash(roles)}",
+        help="The title must stay in. To move a field to the end, remove it and add it again.",
+    )
+    duplicates = "keep_first"
+    repeated = count_duplicate_ids(raw.frame, roles)
+    if repeated:
+        duplicates = st.radio(
+            f"{repeated:,} row(s) repeat an id used by an earlier row",
+            ["keep_first", "renumber"],
+            format_func={
+                "keep_first": "Keep the first row of each id",
+                "renumber": "Ignore the id column and number the rows instead",
+            }.get,
+            key=f"data_{ns}_duplicates",
+        )
+    proposal = propose_encoder(_proposal_frame(raw, roles))
+    model = st.selectbox(
+        "Language model for this catalog",
+        list(MODELS),
+        index=list(MODELS).index(proposal.model),
+        format_func=MODELS.get,
+        key=f"data_{ns}_model_{proposal.model}",
+    )
+    if proposal.model == "multilingual":
+        st.info(md_escape(proposal.reason))
+    name = st.text_input("Catalog name", value=Path(raw.file_name).stem, key=f"data_{ns}_name", max_chars=80)
+    try:
+        prepared = prepare_catalog(
+            raw,
+            roles,
+            fields,
+            name=name or "catalog",
+            max_tokens=MODEL_MAX_TOKENS.get(model, 256),
+            duplicates=duplicates,
+        )
+    except VidrecError as exc:
+        st.error(md_escape(exc))
+        return
+    catalog = prepared.catalog
+    st.success(f"{len(catalog):,} videos ready (from {prepared.rows_read:,} rows).")
+    for message in prepared.messages:
+        st.warning(md_escape(message))
+    if prepared.titles_only:
+        st.info(TITLES_ONLY_MESSAGE)
+    with st.expander("The text the model reads (first 5 videos)"):
+        st.dataframe(pd.DataFrame({"embedded text": catalog.texts[:5]}), hide_index=True, width="stretch")
+    save_key = _short_hash(upload.file_id, encoding, roles, fields, duplicates, model, name)
+    if st.button("Embed and save", type="primary", key="data_embed"):
+        kept = _kept_for(save_key)
+        if kept is None:
+            try:
+                kept = CatalogStore().add(
+                    catalog,
+                    name=name or Path(raw.file_name).stem,
+                    file_name=raw.file_name,
+                    roles=roles,
+                    encoding=raw.encoding,
+                    model=model,
+                    notes=list(catalog.notes),
+                )
+            except (VidrecError, OSError) as exc:
+                st.error(md_escape(f"The catalog could not be saved: {exc}"))
+                return
+            st.session_state.setdefault("data_saved", {})[save_key] = kept.slug
+        run_embedding(kept, catalog, model)
+
+
+def _kept_for(save_key: str) -> KeptCatalog | None:
+    """The catalog this exact upload and mapping was saved as (pressing again resumes instead of duplicating)."""
+    slug = st.session_state.get("data_saved", {}).get(save_key)
+    if slug is None:
+        return None
+    try:
+        return CatalogStore().get(slug)
+    except VidrecError:
+        return None
+
+
+def _on_cancel() -> None:
+    st.session_state[CANCELLED_KEY] = st.session_state.get(PROGRESS_KEY)
+
+
+def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
+    """Embed chunk by chunk with a progress bar; Cancel stops the script run (Streamlit interrupts it at the next
+    progress update), and every finished chunk is already in the store, so the next press resumes."""
+    st.button("Cancel", key="data_cancel", on_click=_on_cancel, help="Finished work is kept; press Embed to resume.")
+    try:
+        encoder = cached_encoder(model)
+    except VidrecError as exc:
+        st.error(md_escape(exc))
+        return
+    bar = st.progress(0.0, text="Looking up what is already embedded…")
+    meter = RateMeter()
+
+    def progress(done: int, total: int) -> None:
+        snapshot = meter.update(done, total)
+        st.session_state[PROGRESS_KEY] = {"name": kept.name, "done": done, "total": total}
+        bar.progress(snapshot.fraction, text=f"Embedding: {snapshot.describe()}")
+
+    started = time.monotonic()
+    try:
+        _, report = embed_texts(
+            encoder, catalog.texts, catalog_store(encoder), batch_size=32, chunk_size=CHUNK, progress=progress
+        )
+    except VidrecError as exc:
+        st.error(md_escape(exc))
+        return
+    CatalogStore().mark_embedded(kept.slug, encoder.name, seconds=round(time.monotonic() - started, 1))
+    if kept.model != model:
+        CatalogStore().set_model(kept.slug, model)
+    st.session_state.pop(PROGRESS_KEY, None)
+    st.session_state[FLASH_KEY] = (
+        f"'{kept.name}' is saved and embedded ({report.computed:,} new, {report.reused:,} already known) and "
+        "selected in the sidebar. Open Map & clusters or Recommend to use it."
+    )
+    select_catalog(str(kept.path), model)
+    rerun_app()
+
+
+def render_messages() -> None:
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(md_escape(flash))
+    cancelled = st.session_state.pop(CANCELLED_KEY, None)
+    if cancelled:
+        st.warning(
+            md_escape(
+                f"Embedding of '{cancelled['name']}' cancelled after {cancelled['done']:,} of "
+                f"{cancelled['total']:,} videos. The finished part is kept: press 'Embed' again to resume, and only "
+                "the rest is embedded."
+            )
+        )
+
+
+def render_kept() -> None:
+    st.subheader("Kept catalogs")
+    kept, problems = kept_catalogs()
+    for problem in problems:
+        st.warning(md_escape(problem))
+    if not kept:
+        st.caption("None yet. Catalogs you embed and save here are kept across restarts and listed in the sidebar.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "name": [k.name for k in kept],
+                "file": [k.file_name for k in kept],
+                "videos": [k.rows for k in kept],
+                "language model": [MODELS.get(k.model, k.model) for k in kept],
+                "embedded": ["yes" if k.is_embedded(k.model) else "not finished" for k in kept],
+                "titles only": ["yes" if k.titles_only else "" for k in kept],
+                "added": [k.created for k in kept],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    by_slug = {k.slug: k for k in kept}
+    slug = st.selectbox("Manage", list(by_slug), format_func=lambda s: by_slug[s].name, key="data_manage")
+    current = by_slug[slug]
+    rename_col, embed_col, delete_col = st.columns(3)
+    with rename_col:
+        new_name = st.text_input("New name", value=current.name, key=f"data_rename_{slug}", max_chars=80)
+        if st.button("Rename", key=f"data_rename_button_{slug}"):
+            try:
+                CatalogStore().rename(slug, new_name)
+            except VidrecError as exc:
+                st.error(md_escape(exc))
+            else:
+                st.session_state[FLASH_KEY] = f"Renamed to '{' '.join(new_name.split())}'."
+                rerun_app()
+    with embed_col:
+        model = st.selectbox(
+            "Language model",
+            list(MODELS),
+            index=list(MODELS).index(current.model) if current.model in MODELS else 0,
+            format_func=MODELS.get,
+            key=f"data_model_{slug}",
+        )
+        if current.is_embedded(model):
+            if st.button("Use in the app", key=f"data_use_{slug}"):
+                if current.model != model:
+                    CatalogStore().set_model(slug, model)
+                select_catalog(str(current.path), model)
+                rerun_app()
+        elif st.button("Embed (resumes where it stopped)", key=f"data_resume_{slug}"):
+            try:
+                catalog = load_catalog(current.folder)
+            except VidrecError as exc:
+                st.error(md_escape(exc))
+            else:
+                run_embedding(current, catalog, model)
+    with delete_col:
+        sure = st.checkbox("Yes, delete this catalog", key=f"data_delete_sure_{slug}")
+        if st.button("Delete", key=f"data_delete_{slug}", disabled=not sure):
+            CatalogStore().delete(slug)
+            st.session_state[FLASH_KEY] = f"Deleted '{current.name}'."
+            rerun_app()
+
+
+def rerun_app() -> None:
+    """Run the whole app again on this page, so the sidebar applies a pending catalog switch at once."""
+    st.switch_page("pages/data.py")
