@@ -4,6 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from vidrec_ui.bootstrap import init_session, mark_app_running, open_wanted_page
 from vidrec_ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="vidrec", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
@@ -13,9 +14,13 @@ navigation = st.navigation(
         st.Page("pages/recommend.py", title="Recommend", icon=":material/recommend:", default=True),
         st.Page("pages/compare.py", title="Compare A/B", icon=":material/compare_arrows:"),
         st.Page("pages/catalog.py", title="Catalog", icon=":material/search:"),
+        st.Page("pages/data.py", title="Data", icon=":material/upload_file:"),
         st.Page("pages/clusters.py", title="Map & clusters", icon=":material/scatter_plot:"),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
     ]
 )
+mark_app_running()
+init_session()
+open_wanted_page()
 render_sidebar()
 navigation.run()

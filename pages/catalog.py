@@ -7,10 +7,13 @@ import streamlit as st
 
 from vidrec_core.history import EventKind
 from vidrec_core.rank import Filters, apply_filters
+from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import add_to_history
 from vidrec_ui.history_state import current_history_text
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import md_escape
+
+ensure_app(__file__)
 
 st.title("Catalog")
 recommender = current_recommender()

@@ -6,11 +6,14 @@ import streamlit as st
 
 from vidrec_core.cluster import NOISE
 from vidrec_core.errors import VidrecError
+from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.history_state import append_line, current_history_text
 from vidrec_ui.map_data import MAX_POINTS, cached_clusters, cached_hover, cached_projection, sample_for_display
 from vidrec_ui.map_figure import COLOUR_BY, Overlay, build_map, selected_ids
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import hover_escape, md_escape
+
+ensure_app(__file__)
 
 METHODS = {
     "kmeans": "KMeans: choose k",

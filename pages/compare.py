@@ -6,10 +6,13 @@ import streamlit as st
 from vidrec_core.errors import VidrecError
 from vidrec_core.exports import safe_csv
 from vidrec_core.listmetrics import describe_list
+from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import strategy_controls
 from vidrec_ui.history_state import current_history_text, get, put
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import md_escape
+
+ensure_app(__file__)
 
 st.title("Compare two strategies")
 st.caption(

@@ -21,7 +21,10 @@ from vidrec_core.evaluate import (
     stored_result,
     table_records,
 )
+from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.text import md_escape
+
+ensure_app(__file__)
 
 st.title("Evaluate")
 st.caption(

@@ -5,14 +5,17 @@ import streamlit as st
 
 from vidrec_core.errors import VidrecError
 from vidrec_core.listmetrics import describe_list
+from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import recommendation_card
 from vidrec_ui.controls import current_view, filter_controls, strategy_controls
 from vidrec_ui.history_editor import history_table
-from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, has, put, set_history
+from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, set_history
 from vidrec_ui.resources import cached_personas, current_recommender
 from vidrec_ui.saved import saved_histories_panel
 from vidrec_ui.share_state import CUSTOM_PERSONA, restore_from_link, write_to_link
 from vidrec_ui.text import md_escape
+
+ensure_app(__file__)
 
 st.title("Recommendation studio")
 
@@ -33,10 +36,6 @@ personas = cached_personas()
 link_problem = restore_from_link()
 if link_problem:
     st.warning(link_problem)
-if not has(HISTORY_KEY):
-    first = next(iter(personas))
-    put("persona", first)
-    set_history(personas[first].history)
 
 
 def _load_persona() -> None:

@@ -279,10 +279,18 @@ def _parse_body(line: str, line_no: int, matcher: TitleMatcher | None, note: str
             match_score=round(score, 1),
             note=note,
         )
-    if kind == EventKind.WATCHED:
+    if matcher is not None and (kind is not None or looks_like_a_title(body)):
+        # Say so when a line that names a video finds none here (e.g. after switching catalogs).
         note = (note + "; " if note else "") + "no catalog title matched; read as an interest"
+    if kind == EventKind.WATCHED:
         return Event(EventKind.INTEREST, body, line_no, note=note)
     return Event(kind or EventKind.INTEREST, body, line_no, note=note)
+
+
+def looks_like_a_title(text: str) -> bool:
+    """Short and not a sentence: "Interstellar" is meant as a title, "I love heist movies." is not."""
+    words = text.split()
+    return 0 < len(words) <= 6 and not text.rstrip().endswith((".", "!", "?", "。", "！", "？")) and words[0] != "I"
 
 
 def _title_with_year(catalog: Catalog, index: int) -> str:

@@ -71,3 +71,16 @@ def test_two_viewers_never_see_each_others_edits(browser, app_server):
     assert b.get_by_text(re.compile("because you watched (Toy Story|Finding Nemo)")).count() == 0
     first.close()
     second.close()
+
+
+def test_a_page_url_opened_first_on_a_fresh_server_keeps_the_app_around_it(browser, tmp_path_factory):
+    with running_app(tmp_path_factory.mktemp("fresh")) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        page.goto(f"{url}/clusters")
+        expect(page.get_by_text("Genre agreement")).to_be_visible()
+        expect(page.get_by_text("Language model")).to_be_visible()  # the app's sidebar is there
+        expect(page.get_by_role("link", name="Map & clusters")).to_be_visible()  # and its navigation
+        assert page.get_by_role("link", name="clusters", exact=True).count() == 0  # not the file-name fallback
+        context.close()

@@ -131,3 +131,13 @@ def test_huge_catalog_path_matches_like_the_small_one(matcher, monkeypatch):
     monkeypatch.setattr(history, "PARALLEL_FUZZY_FROM", 0)
     huge = history.TitleMatcher(matcher.catalog)
     assert [huge.match(t) for t in ("Intersteller", "Alien (2030)", "nothing like a title")] == small
+
+
+def test_lines_naming_a_missing_title_say_so(matcher):
+    events = parse_history(
+        "The Notebook\nlike: Pride & Prejudice\nI love romantic comedies set in New York\nsearch: heist", matcher
+    )
+    notes = [e.note for e in events]
+    assert "no catalog title matched" in notes[0] and "no catalog title matched" in notes[1]
+    assert notes[2] == "" and notes[3] == ""
+    assert events[1].kind == EventKind.LIKED and events[1].matched_id is None
