@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from vidrec_core.embed import DEFAULT_BATCH_SIZE
 from vidrec_core.errors import HistoryError, VidrecError
 from vidrec_core.history import EMPTY_HISTORY_MESSAGE
 
@@ -267,7 +268,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(embed)
     embed.set_defaults(model=None)  # a kept catalog's own encoder unless --model is given; else minilm
-    embed.add_argument("--batch-size", type=int, default=64)
+    embed.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     embed.add_argument("--device", default="cpu", help="cpu or cuda (sentence-transformers models)")
     embed.set_defaults(func=cmd_embed)
 

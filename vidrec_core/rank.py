@@ -141,6 +141,15 @@ def fair_share_quotas(shares: np.ndarray, k: int) -> np.ndarray:
     return quotas
 
 
+def top_candidates(scores: np.ndarray, candidates: np.ndarray, n: int) -> np.ndarray:
+    """The n best candidates in order; a partial sort first, so a million-video catalog costs milliseconds."""
+    values = scores[candidates]
+    if len(candidates) > n:
+        top = np.argpartition(-values, n - 1)[:n]
+        return candidates[top[np.argsort(-values[top], kind="stable")]]
+    return candidates[np.argsort(-values, kind="stable")]
+
+
 def fair_share_select(
     interest_scores: np.ndarray,
     shares: np.ndarray,
@@ -158,8 +167,7 @@ def fair_share_select(
     pool_size = max(k * 10, 100)
     pools = []
     for scores in interest_scores:
-        order = candidates[np.argsort(-scores[candidates], kind="stable")][:pool_size]
-        pools.append(order)
+        pools.append(top_candidates(scores, candidates, pool_size))
     pool = np.unique(np.concatenate(pools))
     pool_rows = [np.searchsorted(pool, order) for order in pools]
     pool_vectors = items[pool]
@@ -220,8 +228,7 @@ def rank(
         )
         interest_of = list(chosen_for)
     elif diversity <= 0 and len(candidates) > k:
-        top = candidates[np.argpartition(-scores[candidates], k - 1)[:k]]
-        picked = top[np.argsort(-scores[top], kind="stable")].tolist()
+        picked = top_candidates(scores, candidates, k).tolist()
         interest_of = [None] * len(picked)
     else:
         picked = mmr_select(scores, candidates, items, k, diversity)

@@ -13,6 +13,7 @@ import numpy as np
 
 from vidrec_core.catalog import Catalog, load_catalog
 from vidrec_core.embed import (
+    DEFAULT_BATCH_SIZE,
     EmbeddingStore,
     EmbedReport,
     Encoder,
@@ -84,7 +85,7 @@ def embed_catalog(
     catalog: Catalog,
     encoder: Encoder,
     progress: ProgressFn | None = None,
-    batch_size: int = 64,
+    batch_size: int = DEFAULT_BATCH_SIZE,
     should_stop=None,
 ) -> tuple[np.ndarray, EmbedReport]:
     return embed_texts(

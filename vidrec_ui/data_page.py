@@ -16,7 +16,7 @@ import streamlit as st
 
 from vidrec_core.catalog import EXTRA_PREFIX, Catalog, guess_column_roles, load_catalog
 from vidrec_core.catalog_store import CatalogStore, KeptCatalog
-from vidrec_core.embed import embed_texts
+from vidrec_core.embed import DEFAULT_BATCH_SIZE, embed_texts
 from vidrec_core.errors import VidrecError
 from vidrec_core.progress import RateMeter
 from vidrec_core.recommender import catalog_store
@@ -253,7 +253,12 @@ def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
     started = time.monotonic()
     try:
         _, report = embed_texts(
-            encoder, catalog.texts, catalog_store(encoder), batch_size=32, chunk_size=CHUNK, progress=progress
+            encoder,
+            catalog.texts,
+            catalog_store(encoder),
+            batch_size=DEFAULT_BATCH_SIZE,
+            chunk_size=CHUNK,
+            progress=progress,
         )
     except VidrecError as exc:
         st.error(md_escape(exc))
