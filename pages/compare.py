@@ -5,7 +5,6 @@ import streamlit as st
 
 from vidrec_core.errors import VidrecError
 from vidrec_core.exports import safe_csv
-from vidrec_core.listmetrics import describe_list
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import strategy_controls
 from vidrec_ui.history_state import current_history_text, get, put
@@ -54,13 +53,7 @@ rows = []
 for column, label in zip(columns, ["A", "B"], strict=True):
     strategy, diversity, result = sides[label]
     recs = result.recommendations
-    numbers = describe_list(
-        recommender.items,
-        [r.index for r in recs],
-        [r.genres for r in recs],
-        recommender.popularity,
-        result.profile.profile if result.profile else None,
-    )
+    numbers = recommender.list_metrics(result)
     numbers["shared with the other list"] = len(shared) / max(len(recs), 1)
     with column:
         st.dataframe(

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from vidrec_core.errors import VidrecError
-from vidrec_core.listmetrics import describe_list
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import recommendation_card
 from vidrec_ui.controls import current_view, filter_controls, strategy_controls
@@ -126,13 +125,7 @@ with right:
         st.caption(f"{len(unmatched)} line(s) matched no title in this catalog and were read as interests.")
 
     recs = result.recommendations
-    numbers = describe_list(
-        recommender.items,
-        [r.index for r in recs],
-        [r.genres for r in recs],
-        recommender.popularity,
-        result.profile.profile if result.profile else None,
-    )
+    numbers = recommender.list_metrics(result)
     cells = st.columns(len(numbers))
     for cell, (label, value) in zip(cells, numbers.items(), strict=True):
         cell.metric(label, "—" if value is None else f"{value:.2f}")

@@ -86,7 +86,9 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         history, strategy=args.strategy, k=args.k, filters=_filters(args), diversity=args.diversity, params=params
     )
     if args.json:
-        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        print(
+            json.dumps({**result.as_dict(), "metrics": recommender.list_metrics(result)}, ensure_ascii=False, indent=2)
+        )
         return 0
     print("History, as understood:")
     for event in result.events:

@@ -204,6 +204,19 @@ class Recommender:
             events, recs, strategy, messages=result.notes + ranking.messages, profile=result, embedded=embedded
         )
 
+    def list_metrics(self, result: RecommendationResult) -> dict[str, float | None]:
+        """Similarity to the profile, intra-list diversity, genre spread and novelty of one answer's list."""
+        from vidrec_core.listmetrics import describe_list
+
+        recs = result.recommendations
+        return describe_list(
+            self.items,
+            [r.index for r in recs],
+            [r.genres for r in recs],
+            self.popularity,
+            result.profile.profile if result.profile else None,
+        )
+
     def search(self, query: str, k: int = 20, filters: Filters | None = None) -> list[tuple[int, float]]:
         """Semantic search: the videos whose meaning is closest to the query."""
         query = query.strip()
