@@ -27,7 +27,7 @@ def recommendation_card(position: int, rec: Recommendation, key_prefix: str = "r
             st.markdown(md_escape(shorten(rec.overview, 260)))
         st.markdown(f"*Why:* {md_escape(rec.because)}")
         if actions:
-            left, right, _ = st.columns([1, 1, 2])
+            left, right, _ = st.columns([1, 1.4, 1.6])
             left.button(
                 "Watched it",
                 key=f"{key_prefix}_watched_{rec.id}",
