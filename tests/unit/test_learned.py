@@ -25,7 +25,8 @@ CONFIG = LearnedConfig(dim=16, max_len=8, epochs=25, batch_size=128, lr=0.02, dr
 @pytest.fixture(scope="module", autouse=True)
 def one_thread():
     """Tiny tensors: one thread is faster, and immune to a busy machine's oversubscription."""
-    torch = pytest.importorskip("torch")
+    import torch
+
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
