@@ -180,6 +180,7 @@ class EmbedReport:
     reused: int = 0
     computed: int = 0
     discarded_files: list[str] = field(default_factory=list)
+    not_saved: str | None = None  # why new vectors could not be cached (disk full, read-only folder)
 
 
 class EmbeddingStore:
@@ -305,7 +306,11 @@ def embed_texts(
         found[rows] = True
         report.computed += len(rows)
         if store is not None:
-            store.append([hashes[r] for r in rows], new)
+            try:
+                store.append([hashes[r] for r in rows], new)
+            except OSError as exc:  # disk full or read-only: keep embedding, say the work will not be kept
+                report.not_saved = f"{exc.strerror or exc} ({store.folder})"
+                store = None
         done += len(rows)
         if progress:
             progress(done, len(texts))

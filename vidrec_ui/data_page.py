@@ -270,6 +270,12 @@ def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
     st.session_state[FLASH_KEY] = (
         f"'{kept.name}' is saved and embedded ({report.computed:,} new, {report.reused:,} already known) and "
         "selected in the sidebar. Open Map & clusters or Recommend to use it."
+        + (
+            f" The new vectors could not be kept on disk ({report.not_saved}), so they are embedded again after a "
+            "restart; free some space or set VIDREC_DATA_DIR to a writable folder."
+            if report.not_saved
+            else ""
+        )
     )
     select_catalog(str(kept.path), model)
     rerun_app()

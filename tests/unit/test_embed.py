@@ -150,3 +150,30 @@ def test_kill_during_an_embedding_job_keeps_finished_chunks(tmp_path):
     assert report.reused >= 300 and report.reused % 100 == 0
     assert resumed.texts_encoded == len(KILL_TEXTS) - report.reused  # nothing finished is embedded again
     assert np.allclose(vectors, FakeEncoder().encode(KILL_TEXTS), atol=2e-3)  # no half-written shard was used
+
+
+def test_a_full_disk_keeps_embedding_and_says_nothing_was_saved(tmp_path, monkeypatch):
+    import errno
+
+    import vidrec_core.embed as embed
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(embed, "write_embedding_file", full_disk)
+    encoder = FakeEncoder()
+    vectors, report = embed_texts(encoder, TEXTS, EmbeddingStore(encoder.name, encoder.dim, tmp_path), chunk_size=2)
+    assert np.allclose(vectors, FakeEncoder().encode(TEXTS), atol=1e-6)
+    assert report.computed == 4 and "No space left on device" in report.not_saved
+
+
+def test_an_unwritable_data_folder_still_recommends(tmp_path, monkeypatch, tiny_catalog):
+    from vidrec_core.recommender import Recommender, embed_catalog
+
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(blocker / "data"))  # a folder under a file cannot exist
+    encoder = FakeEncoder(dim=256)
+    vectors, report = embed_catalog(tiny_catalog, encoder)
+    assert report.computed == len(tiny_catalog)
+    assert Recommender(tiny_catalog, vectors, encoder).recommend("Star Voyage", k=2).recommendations
