@@ -289,6 +289,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(text: str) -> str:
+    """An error message as one printable line: text quoted from a bad file may hold newlines or control bytes."""
+    folded = " ".join(text.split())
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in folded)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -297,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except VidrecError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -305,7 +311,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if args.debug:
             raise
-        print(f"error: unexpected {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+        print(
+            f"error: unexpected {type(exc).__name__}: {one_line(str(exc))} (rerun with --debug for details)",
+            file=sys.stderr,
+        )
         return 1
 
 

@@ -1,0 +1,34 @@
+"""The command line answers every bad catalog file with one `error:` line and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from tests.unit.test_bad_input import CATALOGS, _write
+from vidrec_core.paths import REPO_ROOT
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, message) in CATALOGS.items() if message is not None])
+def test_cli_refuses_bad_catalogs_in_one_line(tmp_path, name):
+    filename, content, message = CATALOGS[name]
+    path = tmp_path / filename
+    _write(path, content)
+    done = subprocess.run(
+        [sys.executable, "-m", "vidrec_core", "recommend", "--catalog", str(path), "--history", "-", "--json"],
+        input="Alien\n",
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=300,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
+    assert re.search(message, lines[0]), lines[0]
+    assert "Traceback" not in done.stderr and done.stdout == ""
