@@ -73,6 +73,20 @@ _CJK_CHAR = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\u
 _LIST_SPLIT = re.compile(r"\s*[|;,/、，；]\s*")
 
 
+def check_input_file(
+    path: Path, name: str, kind: str, what: str, suffixes: tuple[str, ...], error: type[Exception]
+) -> str:
+    """The checks every input file gets before it is read (catalogs, interaction logs); returns its suffix."""
+    if not path.exists():
+        raise error(f"{name} not found: {path}")
+    if path.is_dir():
+        raise error(f"{path} is a folder; give the path of {what}.")
+    suffix = path.suffix.lower()
+    if suffix not in suffixes:
+        raise error(f"Unsupported {kind} format '{suffix or path.name}'. Use one of: " + ", ".join(suffixes))
+    return suffix
+
+
 def read_table(path: str | Path, encoding: str = "auto") -> pd.DataFrame:
     """Read a catalog-like file by its suffix; every failure becomes a `CatalogError` that says what to do.
 
@@ -82,15 +96,7 @@ def read_table(path: str | Path, encoding: str = "auto") -> pd.DataFrame:
     from vidrec_core.upload import read_bytes_table
 
     path = Path(path)
-    if not path.exists():
-        raise CatalogError(f"Catalog file not found: {path}")
-    if path.is_dir():
-        raise CatalogError(f"{path} is a folder; give the path of a catalog file.")
-    suffix = path.suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
-        raise CatalogError(
-            f"Unsupported catalog format '{suffix or path.name}'. Use one of: " + ", ".join(SUPPORTED_SUFFIXES)
-        )
+    check_input_file(path, "Catalog file", "catalog", "a catalog file", SUPPORTED_SUFFIXES, CatalogError)
     return read_bytes_table(path.read_bytes(), path.name, encoding=encoding).frame
 
 

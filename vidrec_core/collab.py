@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
-from vidrec_core.catalog import Catalog
+from vidrec_core.catalog import Catalog, check_input_file
 from vidrec_core.errors import VidrecError
 from vidrec_core.history import normalise_title
 
@@ -95,15 +95,9 @@ def _canonical(name: object) -> str:
 
 
 def _read_log(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise InteractionLogError(f"Interaction log not found: {path}")
-    if path.is_dir():
-        raise InteractionLogError(f"{path} is a folder; give the path of an interaction log file.")
-    suffix = path.suffix.lower()
-    if suffix not in INTERACTION_SUFFIXES:
-        raise InteractionLogError(
-            f"Unsupported interaction log format '{suffix or path.name}'. Use one of: {', '.join(INTERACTION_SUFFIXES)}"
-        )
+    suffix = check_input_file(
+        path, "Interaction log", "interaction log", "an interaction log file", INTERACTION_SUFFIXES, InteractionLogError
+    )
     try:
         if suffix in (".parquet", ".pq"):
             return pd.read_parquet(path)
