@@ -17,6 +17,7 @@ from pathlib import Path
 from vidrec_core.embed import DEFAULT_BATCH_SIZE
 from vidrec_core.errors import HistoryError, VidrecError
 from vidrec_core.history import EMPTY_HISTORY_MESSAGE
+from vidrec_core.plaintext import visible
 
 MAX_HISTORY_BYTES = 5_000_000
 
@@ -289,12 +290,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def one_line(text: str) -> str:
-    """An error message as one printable line: text quoted from a bad file may hold newlines or control bytes."""
-    folded = " ".join(text.split())
-    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in folded)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -303,7 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except VidrecError as exc:
-        print(f"error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"error: {visible(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -312,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(
-            f"error: unexpected {type(exc).__name__}: {one_line(str(exc))} (rerun with --debug for details)",
+            f"error: unexpected {type(exc).__name__}: {visible(exc)} (rerun with --debug for details)",
             file=sys.stderr,
         )
         return 1

@@ -16,7 +16,8 @@ import shutil
 import time
 import unicodedata
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -58,13 +59,33 @@ def _clean_name(name: str) -> str:
     return name
 
 
+STALE_SECONDS = 3600  # a staging or deleted folder this old belongs to no save in progress
+
+
+@contextmanager
+def _writing(root: Path, what: str) -> Iterator[None]:
+    """Turn a full disk or a read-only data folder into a message that says what to do."""
+    try:
+        yield
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CatalogError(
+            f"{what} failed: cannot write to {root} ({reason}). Free some space, or start the app with "
+            "VIDREC_DATA_DIR set to a writable folder. Catalogs kept before are unchanged."
+        ) from exc
+
+
 def _write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=2)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False, indent=2)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 @dataclass(frozen=True)
@@ -195,39 +216,42 @@ class CatalogStore:
     ) -> KeptCatalog:
         """Save a validated catalog; a name already in use gets " (2)" and so on."""
         name = self._unique_name(_clean_name(name))
-        self.root.mkdir(parents=True, exist_ok=True)
         slug = _slugify(name)
-        staging = self.root / f".staging-{uuid.uuid4().hex}"
-        staging.mkdir()
-        try:
-            catalog.frame.to_parquet(staging / TABLE, index=False)
-            meta = {
-                "version": META_VERSION,
-                "name": name,
-                "file_name": file_name,
-                "roles": dict(roles or {}),
-                "text_fields": list(catalog.text_fields),
-                "max_tokens": catalog.max_tokens,
-                "encoding": encoding,
-                "model": model,
-                "rows": len(catalog),
-                "created": time.time(),
-                "notes": list(notes) if notes else list(catalog.notes),
-                "titles_only": bool(catalog.titles_only),
-                "digest": catalog.digest,
-                "embedded": {},
-            }
-            _write_json_atomic(staging / META, meta)
-            os.replace(staging, self.root / slug)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        with _writing(self.root, f"Saving the catalog '{name}'"):
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._sweep_stale()
+            staging = self.root / f".staging-{uuid.uuid4().hex}"
+            staging.mkdir()
+            try:
+                catalog.frame.to_parquet(staging / TABLE, index=False)
+                meta = {
+                    "version": META_VERSION,
+                    "name": name,
+                    "file_name": file_name,
+                    "roles": dict(roles or {}),
+                    "text_fields": list(catalog.text_fields),
+                    "max_tokens": catalog.max_tokens,
+                    "encoding": encoding,
+                    "model": model,
+                    "rows": len(catalog),
+                    "created": time.time(),
+                    "notes": list(notes) if notes else list(catalog.notes),
+                    "titles_only": bool(catalog.titles_only),
+                    "digest": catalog.digest,
+                    "embedded": {},
+                }
+                _write_json_atomic(staging / META, meta)
+                os.replace(staging, self.root / slug)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
         return self._read(self.root / slug)
 
     def _update(self, slug: str, **changes: Any) -> KeptCatalog:
         kept = self.get(slug)
         meta = {**kept.meta, **changes}
-        _write_json_atomic(kept.folder / META, meta)
+        with _writing(self.root, f"Updating the catalog '{kept.name}'"):
+            _write_json_atomic(kept.folder / META, meta)
         return replace(kept, meta=meta)
 
     def rename(self, slug: str, new_name: str) -> KeptCatalog:
@@ -251,8 +275,19 @@ class CatalogStore:
         Its vectors stay in the shared store (keyed by text, possibly used by other catalogs)."""
         kept = self.get(slug)
         trash = self.root / f".deleted-{uuid.uuid4().hex}"
-        os.replace(kept.folder, trash)
+        with _writing(self.root, f"Deleting the catalog '{kept.name}'"):
+            os.replace(kept.folder, trash)
         shutil.rmtree(trash, ignore_errors=True)
+
+    def _sweep_stale(self) -> None:
+        """Remove what a killed save or delete left behind (hidden folders, never listed), once it is old enough
+        that no save in progress can own it."""
+        cutoff = time.time() - STALE_SECONDS
+        for leftover in self.root.glob(".*-*"):
+            if leftover.name.startswith((".staging-", ".deleted-")):
+                with suppress(OSError):
+                    if leftover.stat().st_mtime < cutoff:
+                        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def is_kept_catalog(path: str | Path) -> bool:

@@ -1,8 +1,14 @@
 """User-facing errors: each message says what went wrong and what to do, and is shown without a traceback."""
 
+from vidrec_core.plaintext import visible
+
 
 class VidrecError(Exception):
-    """Base class for problems caused by input or environment, not by a bug."""
+    """Base class for problems caused by input or environment, not by a bug. Its message is always one visible
+    line, even when it quotes control or bidi characters from a bad file."""
+
+    def __str__(self) -> str:
+        return visible(super().__str__())
 
 
 class CatalogError(VidrecError):

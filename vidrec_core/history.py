@@ -79,6 +79,7 @@ class Event:
     weight: float = 1.0
     when: str | None = None  # ISO date, when given; orders the history for recency
     note: str = ""
+    lines_before_not_used: int = 0  # on the first kept event of a history longer than MAX_EVENTS
 
     @property
     def is_video(self) -> bool:
@@ -181,20 +182,53 @@ class TitleMatcher:
 
 
 def parse_history(text: str, matcher: TitleMatcher | None) -> list[Event]:
-    """Understand each non-empty line; never raises on odd input."""
-    events: list[Event] = []
-    for line_no, raw in enumerate(text.splitlines(), start=1):
-        if len(events) >= MAX_EVENTS:
-            break
-        line = clean_line(raw[: MAX_LINE_CHARS * 2])
-        if not line or line.startswith("#"):
+    """Understand each non-empty line; never raises on odd input.
+
+    Lines run oldest to newest, so a history longer than MAX_EVENTS keeps its last MAX_EVENTS events (the recent
+    ones) and the first kept event counts the event lines left out. A prefix with nothing after it ("like:", as
+    while typing) is skipped like a blank line, not read as an interest in the word "like".
+    """
+    kept: list[tuple[int, str]] = []
+    left_out = 0
+    lines = text.splitlines()
+    for line_no in range(len(lines), 0, -1):
+        raw = lines[line_no - 1]
+        if len(kept) >= MAX_EVENTS:
+            stripped = raw.strip()
+            left_out += bool(stripped) and not stripped.startswith("#")
             continue
+        line = clean_line(raw[: MAX_LINE_CHARS * 2])
+        if not line or line.startswith("#") or _is_bare_prefix(line):
+            continue
+        kept.append((line_no, line))
+    events = []
+    for line_no, line in reversed(kept):
         note = ""
         if len(line) > MAX_LINE_CHARS:
             line = line[:MAX_LINE_CHARS]
             note = f"line shortened to {MAX_LINE_CHARS} characters"
         events.append(parse_line(line, line_no, matcher, note))
+    if left_out:
+        first = events[0]
+        note = f"the {left_out:,} event line(s) before this one were not used (the last {MAX_EVENTS:,} are kept)"
+        events[0] = replace(first, note="; ".join(filter(None, [note, first.note])), lines_before_not_used=left_out)
     return events
+
+
+def history_notices(events: list[Event]) -> list[str]:
+    """What a viewer should be told about the history as a whole (per-line notes live on the events)."""
+    if events and events[0].lines_before_not_used:
+        left_out = events[0].lines_before_not_used
+        return [
+            f"This history has {left_out + len(events):,} events; only the last {len(events):,} were used. "
+            "Older lines above them are left out."
+        ]
+    return []
+
+
+def _is_bare_prefix(line: str) -> bool:
+    prefix = _PREFIX.match(line)
+    return prefix is not None and not prefix.group(2).strip()
 
 
 LINE_PREFIX = {
@@ -259,7 +293,7 @@ def _parse_body(line: str, line_no: int, matcher: TitleMatcher | None, note: str
     if prefix:
         kind = PREFIXES[prefix.group(1).lower()]
         body = prefix.group(2).strip()
-        if not body:
+        if not body:  # "like: | 2": only fields after the prefix
             return Event(EventKind.INTEREST, line, line_no, note="empty after the prefix; read as text")
     if kind in (EventKind.SEARCHED, EventKind.COMMENTED, EventKind.INTEREST):
         return Event(kind, body, line_no, note=note)

@@ -24,7 +24,7 @@ from vidrec_core.embed import (
     model_slug,
 )
 from vidrec_core.errors import HistoryError, VidrecError
-from vidrec_core.history import EMPTY_HISTORY_MESSAGE, Event, TitleMatcher, parse_history
+from vidrec_core.history import EMPTY_HISTORY_MESSAGE, Event, TitleMatcher, history_notices, parse_history
 from vidrec_core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR, cache_dir
 from vidrec_core.profile import (
     STRATEGIES,
@@ -201,7 +201,12 @@ class Recommender:
         )
         recs = explain(self.catalog, self.items, embedded, ranking, result)
         return RecommendationResult(
-            events, recs, strategy, messages=result.notes + ranking.messages, profile=result, embedded=embedded
+            events,
+            recs,
+            strategy,
+            messages=history_notices(events) + result.notes + ranking.messages,
+            profile=result,
+            embedded=embedded,
         )
 
     def list_metrics(self, result: RecommendationResult) -> dict[str, float | None]:

@@ -40,7 +40,6 @@ from vidrec_ui.resources import MODELS, cached_encoder, kept_catalogs
 from vidrec_ui.sidebar import select_catalog
 from vidrec_ui.text import md_escape
 
-UPLOAD_TYPES = ["csv", "tsv", "txt", "xlsx", "json", "jsonl", "ndjson", "parquet", "pq"]
 MAIN_ROLES = ("title", "overview", "genres", "keywords", "year", "runtime", "language", "id")
 MORE_ROLES = ("tagline", "popularity", "vote_average", "director", "cast")
 NONE = "—"
@@ -117,7 +116,9 @@ def render_upload() -> None:
         f"{max_rows():,} videos. Only a title column is required; descriptions, tags and genres make better "
         "recommendations."
     )
-    upload = st.file_uploader("Catalog file", type=UPLOAD_TYPES, key="data_file")
+    # No `type=` filter: a file of another kind gets vidrec's own message (naming the formats it reads) rather
+    # than the uploader's refusal, and the same check guards requests that skip the browser.
+    upload = st.file_uploader("Catalog file", key="data_file")
     encoding = st.selectbox(
         "Text encoding",
         list(ENCODINGS),
@@ -190,7 +191,7 @@ def render_upload() -> None:
         st.error(md_escape(exc))
         return
     catalog = prepared.catalog
-    st.success(f"{len(catalog):,} videos ready (from {prepared.rows_read:,} rows).")
+    st.success(f"{_count(len(catalog), 'video')} ready (from {_count(prepared.rows_read, 'row')}).")
     for message in prepared.messages:
         st.warning(md_escape(message))
     if prepared.titles_only:
@@ -211,11 +212,15 @@ def render_upload() -> None:
                     model=model,
                     notes=list(catalog.notes),
                 )
-            except (VidrecError, OSError) as exc:
-                st.error(md_escape(f"The catalog could not be saved: {exc}"))
+            except VidrecError as exc:
+                st.error(md_escape(exc))
                 return
             st.session_state.setdefault("data_saved", {})[save_key] = kept.slug
         run_embedding(kept, catalog, model)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _kept_for(save_key: str) -> KeptCatalog | None:
@@ -263,9 +268,13 @@ def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
     except VidrecError as exc:
         st.error(md_escape(exc))
         return
-    CatalogStore().mark_embedded(kept.slug, encoder.name, seconds=round(time.monotonic() - started, 1))
-    if kept.model != model:
-        CatalogStore().set_model(kept.slug, model)
+    try:
+        CatalogStore().mark_embedded(kept.slug, encoder.name, seconds=round(time.monotonic() - started, 1))
+        if kept.model != model:
+            CatalogStore().set_model(kept.slug, model)
+    except VidrecError as exc:  # the vectors are done; only the record that they are is missing
+        st.error(md_escape(f"{exc} The embedding finished, but pressing Embed again is needed after a restart."))
+        return
     st.session_state.pop(PROGRESS_KEY, None)
     st.session_state[FLASH_KEY] = (
         f"'{kept.name}' is saved and embedded ({report.computed:,} new, {report.reused:,} already known) and "

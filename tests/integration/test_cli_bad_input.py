@@ -8,17 +8,16 @@ import sys
 
 import pytest
 
-from tests.unit.test_bad_input import CATALOGS, _write
+from tests.bad_cases import CATALOG_FILES, write_case
 from vidrec_core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 
 
-@pytest.mark.parametrize("name", [n for n, (_, _, message) in CATALOGS.items() if message is not None])
+@pytest.mark.parametrize("name", [n for n, (_, _, message) in CATALOG_FILES.items() if message is not None])
 def test_cli_refuses_bad_catalogs_in_one_line(tmp_path, name):
-    filename, content, message = CATALOGS[name]
-    path = tmp_path / filename
-    _write(path, content)
+    message = CATALOG_FILES[name][2]
+    path = write_case(tmp_path, name)
     done = subprocess.run(
         [sys.executable, "-m", "vidrec_core", "recommend", "--catalog", str(path), "--history", "-", "--json"],
         input="Alien\n",

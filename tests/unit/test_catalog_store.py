@@ -94,3 +94,95 @@ def test_cli_embeds_a_kept_catalog_and_resumes(capsys):
     assert '"computed": 0' in capsys.readouterr().out
     assert main(["embed", "--catalog", "no such catalog"]) == 2
     assert capsys.readouterr().err.startswith("error: Catalog file not found")
+
+
+def _unwritable_data_dir(tmp_path, monkeypatch) -> None:
+    """A data folder that cannot be created: its parent is a file (works as root too, where chmod does not)."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(blocker / "data"))
+
+
+def test_an_unwritable_data_folder_gets_a_message_and_lists_nothing(tmp_path, monkeypatch):
+    _unwritable_data_dir(tmp_path, monkeypatch)
+    store = CatalogStore()
+    assert store.list() == [] and store.problems == []
+    with pytest.raises(CatalogError, match=r"Saving the catalog 'Mine' failed: cannot write to .*VIDREC_DATA_DIR"):
+        store.add(prepared().catalog, name="Mine")
+
+
+def test_a_full_disk_leaves_kept_catalogs_as_they_were(monkeypatch):
+    import errno
+
+    store = CatalogStore()
+    before = store.add(prepared().catalog, name="Before")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
+    with pytest.raises(CatalogError, match="No space left on device.*Catalogs kept before are unchanged"):
+        store.add(prepared().catalog, name="After")
+    monkeypatch.setattr("vidrec_core.catalog_store.os.fsync", full_disk)
+    with pytest.raises(CatalogError, match="Updating the catalog 'Before' failed"):
+        store.rename(before.slug, "Renamed")
+    assert [k.name for k in CatalogStore().list()] == ["Before"]
+    assert sorted(p.name for p in catalogs_dir().rglob("*")) == sorted([before.slug, "catalog.parquet", "meta.json"]), (
+        "no staging folder or temporary meta file is left behind"
+    )
+
+
+def _add_forever(folder: str) -> None:
+    import os
+
+    os.environ["VIDREC_DATA_DIR"] = folder
+    store = CatalogStore()
+    big = prepared([f"Title {i}" for i in range(3)]).catalog
+    i = 0
+    while True:
+        kept = store.add(big, name=f"c{i}")
+        store.rename(kept.slug, f"renamed {i}")
+        i += 1
+
+
+def test_kill_during_saves_keeps_every_catalog_saved_before(tmp_path, monkeypatch):
+    import multiprocessing
+    import os
+    import signal
+
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(tmp_path))
+    precious = CatalogStore().add(prepared().catalog, name="Precious")
+    process = multiprocessing.get_context("spawn").Process(target=_add_forever, args=(str(tmp_path),))
+    process.start()
+    try:
+        for _ in range(400):
+            if len(CatalogStore().list()) > 8:
+                break
+            process.join(0.05)
+    finally:
+        os.kill(process.pid, signal.SIGKILL)  # kill -9, wherever it is
+        process.join()
+    store = CatalogStore()
+    kept = store.list()
+    assert len(kept) > 8 and store.problems == []
+    assert kept[0].slug == precious.slug and kept[0].name == "Precious"
+    for each in kept:  # every listed catalog opens whole
+        assert load_catalog(each.path).titles
+    assert load_catalog(precious.path).texts == prepared().catalog.texts
+
+
+def test_leftovers_of_a_killed_save_are_swept_once_stale(monkeypatch):
+    import os
+    import time
+
+    store = CatalogStore()
+    store.add(prepared().catalog, name="First")
+    stale, fresh = catalogs_dir() / ".staging-old", catalogs_dir() / ".staging-new"
+    for leftover in (stale, fresh):
+        leftover.mkdir()
+        (leftover / "catalog.parquet").write_bytes(b"half")
+    an_hour_ago = time.time() - 2 * 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    store.add(prepared().catalog, name="Second")
+    assert not stale.exists() and fresh.exists()  # a fresh one may be another session's save in progress
+    assert [k.name for k in store.list()] == ["First", "Second"]

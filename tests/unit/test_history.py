@@ -141,3 +141,41 @@ def test_lines_naming_a_missing_title_say_so(matcher):
     assert "no catalog title matched" in notes[0] and "no catalog title matched" in notes[1]
     assert notes[2] == "" and notes[3] == ""
     assert events[1].kind == EventKind.LIKED and events[1].matched_id is None
+
+
+def test_a_history_past_the_limit_keeps_its_most_recent_events_and_says_so(matcher):
+    from vidrec_core.history import MAX_EVENTS, history_notices
+
+    lines = [f"search: topic {i}" for i in range(MAX_EVENTS + 500)]
+    events = parse_history("\n".join(["# header", *lines, "", "like:"]), matcher)
+    assert len(events) == MAX_EVENTS
+    assert events[0].text == "topic 500" and events[-1].text == f"topic {MAX_EVENTS + 499}"
+    assert events[0].line_no == 502 and events[0].lines_before_not_used == 500
+    assert "500 event line(s) before this one were not used" in events[0].note
+    assert history_notices(events) == [
+        f"This history has {MAX_EVENTS + 500:,} events; only the last {MAX_EVENTS:,} were used. "
+        "Older lines above them are left out."
+    ]
+    assert history_notices(events[1:]) == []
+
+
+def test_a_prefix_still_being_typed_is_not_an_interest(matcher):
+    assert parse_history("like:\nsearch:  ", matcher) == []
+    (event,) = parse_history("Alien\ncomment:", matcher)
+    assert event.matched_title is not None
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("plain title", "plain title"),
+        ("two\nlines\ttabbed", "two lines tabbed"),
+        ("nul\x00 and esc\x1b", "nul\\x00 and esc\\x1b"),
+        ("\u202eevil", "\\u202eevil"),
+        ("family 👨\u200d👩\u200d👧 星际", "family 👨\u200d👩\u200d👧 星际"),
+    ],
+)
+def test_visible_shows_hidden_characters_and_keeps_scripts(text, shown):
+    from vidrec_core.plaintext import visible
+
+    assert visible(text) == shown
