@@ -46,11 +46,11 @@ if query.strip():
     allowed, messages = apply_filters(catalog, filters)
     if not hits:
         for message in messages or ["No video passes the filters."]:
-            st.warning(message)
+            st.warning(md_escape(message))
 else:
     allowed, messages = apply_filters(catalog, filters)
     for message in messages:
-        st.warning(message)
+        st.warning(md_escape(message))
     order = frame.loc[allowed, "popularity"].fillna(0).sort_values(ascending=False).index[:500]
     indices = order.tolist()
     relevance = [math.nan] * len(indices)

@@ -57,7 +57,7 @@ try:
         recommender, digest, model, "kmeans" if method == "auto" else method, k, min_cluster_size
     )
 except VidrecError as exc:
-    st.error(str(exc))
+    st.error(md_escape(exc))
     st.stop()
 coords = projection.coords
 items = recommender.items

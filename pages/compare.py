@@ -41,7 +41,7 @@ for column, (label, prefix, default) in zip(columns, [("A", "a_", "mean"), ("B",
         try:
             result = recommender.recommend(events, strategy=strategy, k=k, diversity=diversity, params=params)
         except VidrecError as exc:
-            st.warning(str(exc))
+            st.warning(md_escape(exc))
             st.stop()
         sides[label] = (strategy, diversity, result)
 

@@ -69,7 +69,7 @@ if st.button("Run the evaluation now", help="About half a minute on 2 CPU cores;
         cached_stored.clear()
         source = "computed on this machine for the current code"
     except VidrecError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
 
 if data is None:
     st.info("No stored result yet. Press **Run the evaluation now** (about half a minute).")

@@ -34,7 +34,7 @@ with st.expander("How it works (for product managers)"):
 personas = cached_personas()
 link_problem = restore_from_link()
 if link_problem:
-    st.warning(link_problem)
+    st.warning(md_escape(link_problem))
 
 
 def _load_persona() -> None:
@@ -116,10 +116,10 @@ with right:
             events, strategy=strategy, k=k, filters=filters, diversity=diversity, params=params
         )
     except VidrecError as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(exc))
         st.stop()
     for message in result.messages:
-        st.warning(message)
+        st.warning(md_escape(message))
     unmatched = [e for e in events if e.note and "no catalog title" in e.note]
     if unmatched:
         st.caption(f"{len(unmatched)} line(s) matched no title in this catalog and were read as interests.")

@@ -112,5 +112,5 @@ def current_recommender() -> Recommender | None:
     try:
         return cached_recommender(path, model)
     except VidrecError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return None

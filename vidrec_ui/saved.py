@@ -10,6 +10,7 @@ from vidrec_ui.controls import VIEW_KEYS
 from vidrec_ui.history_state import current_history_text, get, put, set_history
 from vidrec_ui.resources import cached_personas
 from vidrec_ui.share_state import CUSTOM_PERSONA
+from vidrec_ui.text import md_escape
 
 MESSAGE_KEY = "_saved_message"
 
@@ -76,7 +77,7 @@ def saved_histories_panel() -> None:
         try:
             names = _store().names()
         except VidrecError as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
             return
         st.text_input("Save the current history as", placeholder=_suggested_name(), key="save_name", max_chars=80)
         st.button("Save", on_click=_save, key="save_button")
@@ -91,4 +92,4 @@ def saved_histories_panel() -> None:
             st.caption("Nothing saved yet.")
         message = st.session_state.pop(MESSAGE_KEY, None)
         if message:
-            getattr(st, message[0])(message[1])
+            getattr(st, message[0])(md_escape(message[1]))

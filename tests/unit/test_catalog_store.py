@@ -121,7 +121,7 @@ def test_a_full_disk_leaves_kept_catalogs_as_they_were(monkeypatch):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", full_disk)
-    with pytest.raises(CatalogError, match="No space left on device.*Catalogs kept before are unchanged"):
+    with pytest.raises(CatalogError, match=r"No space left on device.*Catalogs kept before are unchanged"):
         store.add(prepared().catalog, name="After")
     monkeypatch.setattr("vidrec_core.catalog_store.os.fsync", full_disk)
     with pytest.raises(CatalogError, match="Updating the catalog 'Before' failed"):
