@@ -1,11 +1,18 @@
-"""Many viewers at once: N browser sessions edit their histories against one `streamlit run` on localhost.
+"""Many viewers at once: N sessions edit their histories against one `streamlit run` on localhost.
 
-Each session types a new history line, submits it and waits until the page has rerun (the address bar carries the
-new history and Streamlit's running indicator is gone). Reports the edit latency percentiles seen by the sessions,
-errors, and the server's memory over time (it should level off, not grow per rerun).
+Two clients. `protocol` (the default) speaks Streamlit's own websocket protocol (bench/st_protocol.py), so the
+figures are the server's: on the Recommend page each session adds a catalog title to its history (keeping the last
+12 lines, so a long run measures a steady state rather than an ever longer history), sends the rerun, waits until
+the run has finished showing recommendations, then pauses 0.2-1 s as a person typing would. At the end each session
+reruns once and checks that the history the server sends back is its own. `browser` drives headless chromium pages:
+each types a new line, submits it and waits until the page has rerun (the address bar carries the new history and
+Streamlit's running indicator is gone); on a small machine chromium takes most of the CPU, so those latencies are
+mostly chromium's. Reports the edit latency percentiles, errors, and the server's memory over time (it should level
+off, not grow per rerun).
 
-    python bench/load_test.py --sessions 20 --seconds 180        # the long form
-    python bench/load_test.py --sessions 20 --seconds 30         # the short form CI runs (tests/e2e/test_load.py)
+    python bench/load_test.py --sessions 20 --seconds 180                    # the long form
+    python bench/load_test.py --sessions 20 --seconds 180 --client browser   # the long form, through chromium
+    python bench/load_test.py --sessions 20 --seconds 30                     # the short form CI runs (tests/e2e)
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -26,19 +34,27 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
+import pandas as pd
 
-from vidrec_core.paths import REPO_ROOT
+from bench.st_protocol import Run, Session, open_session
+from vidrec_core.paths import REPO_ROOT, SAMPLE_CATALOG
 from vidrec_core.share import encode_history
+from vidrec_ui.history_state import HISTORY_KEY
 
 CHROMIUM = os.environ.get("VIDREC_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 BASE = "Toy Story\nFinding Nemo"
+CLIENTS = ("protocol", "browser")
+KEPT_LINES = 12
+THINK_SECONDS = (0.2, 1.0)
+PERCENTILES = (("p50", 50), ("p90", 90), ("p95", 95), ("p99", 99))
 
 
 @dataclass
 class LoadReport:
     sessions: int
     seconds: float
+    client: str = "protocol"
     edits: int = 0
     errors: list[str] = field(default_factory=list)
     latency_ms: dict[str, float] = field(default_factory=dict)
@@ -75,7 +91,11 @@ class Clock:
             self.started.set()
 
 
-async def _session(index: int, browser, url: str, clock: Clock, latencies: list[float], report: LoadReport):
+def _describe(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:200]}"
+
+
+async def _browser_session(index: int, browser, url: str, clock: Clock, latencies: list[float], report: LoadReport):
     context = await browser.new_context()
     page = await context.new_page()
     page.set_default_timeout(120_000)
@@ -103,48 +123,123 @@ async def _session(index: int, browser, url: str, clock: Clock, latencies: list[
                 report.errors.append(f"session {index}: an exception is shown on the page")
                 break
     except Exception as exc:
-        report.errors.append(f"session {index}: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        report.errors.append(f"session {index}: {_describe(exc)}")
     finally:
         if not arrived:
             clock.arrive()
         await context.close()
 
 
-async def _drive(url: str, sessions: int, seconds: float, pid: int) -> LoadReport:
+async def _browser_sessions(url: str, clock: Clock, latencies: list[float], report: LoadReport) -> None:
     from playwright.async_api import async_playwright
 
-    report = LoadReport(sessions=sessions, seconds=seconds)
-    latencies: list[float] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        clock = Clock(expected=sessions, seconds=seconds)
-
-        async def watch_memory() -> None:
-            await clock.started.wait()
-            while time.monotonic() < clock.deadline + 5:
-                report.server_rss_mib.append(round(_rss_mib(pid), 1))
-                await asyncio.sleep(1)
-
         await asyncio.gather(
-            watch_memory(),
-            *(_session(i, browser, url, clock, latencies, report) for i in range(sessions)),
+            *(_browser_session(i, browser, url, clock, latencies, report) for i in range(clock.expected))
         )
         await browser.close()
+
+
+class EditFailed(Exception):
+    """A run that did not end with the Recommend page showing recommendations."""
+
+
+def _check_recommendations(run: Run) -> None:
+    if not run.succeeded:
+        raise EditFailed(f"run ended with status {run.status}, exceptions {[e[:200] for e in run.exceptions]}")
+    if not any("Why:" in body for body in run.markdown):
+        raise EditFailed("the run showed no recommendations")
+    if HISTORY_KEY not in run.widget_ids:
+        raise EditFailed("the run showed no history text area")
+
+
+def _with_line(history: str, line: str) -> str:
+    return "\n".join([*history.splitlines(), line][-KEPT_LINES:])
+
+
+async def _edit_until_deadline(
+    session: Session, history: str, titles: list[str], rng: random.Random, clock: Clock, latencies: list[float]
+) -> tuple[str, int]:
+    """Add one title per edit until the deadline; returns the last history sent and the number of edits."""
+    edits = 0
+    while time.monotonic() < clock.deadline:
+        history = _with_line(history, titles[rng.randrange(len(titles))])
+        session.set_text(HISTORY_KEY, history)
+        start = time.perf_counter()
+        run = await session.rerun()
+        latencies.append((time.perf_counter() - start) * 1000)
+        _check_recommendations(run)
+        edits += 1
+        await asyncio.sleep(rng.uniform(*THINK_SECONDS))
+    return history, edits
+
+
+async def _protocol_session(
+    index: int, url: str, titles: list[str], clock: Clock, latencies: list[float], report: LoadReport
+) -> None:
+    rng = random.Random(index)
+    arrived = False
+    try:
+        async with open_session(url) as session:
+            first = await session.rerun()
+            _check_recommendations(first)
+            clock.arrive()
+            arrived = True
+            await clock.started.wait()
+            history, edits = await _edit_until_deadline(
+                session, first.text_values[HISTORY_KEY], titles, rng, clock, latencies
+            )
+            report.edits += edits
+            held = (await session.rerun()).text_values.get(HISTORY_KEY)
+            if held != history:
+                report.errors.append(f"session {index}: the server holds another history ({held!r:.80})")
+    except Exception as exc:
+        report.errors.append(f"session {index}: {_describe(exc)}")
+    finally:
+        if not arrived:
+            clock.arrive()
+
+
+async def _protocol_sessions(url: str, clock: Clock, latencies: list[float], report: LoadReport) -> None:
+    titles = pd.read_parquet(SAMPLE_CATALOG, columns=["title"])["title"].dropna().astype(str).tolist()
+    await asyncio.gather(*(_protocol_session(i, url, titles, clock, latencies, report) for i in range(clock.expected)))
+
+
+async def _watch_memory(clock: Clock, pid: int, report: LoadReport) -> None:
+    await clock.started.wait()
+    while time.monotonic() < clock.deadline + 5:
+        report.server_rss_mib.append(round(_rss_mib(pid), 1))
+        await asyncio.sleep(1)
+
+
+def _summarize(report: LoadReport, latencies: list[float]) -> None:
     if latencies:
         values = np.array(latencies)
-        report.latency_ms = {q: round(float(np.percentile(values, p)), 1) for q, p in (("p50", 50), ("p95", 95))}
+        report.latency_ms = {name: round(float(np.percentile(values, p)), 1) for name, p in PERCENTILES}
         report.latency_ms["max"] = round(float(values.max()), 1)
     half = len(report.server_rss_mib) // 2
     if half:
         report.rss_first_half_peak_mib = max(report.server_rss_mib[:half])
         report.rss_second_half_peak_mib = max(report.server_rss_mib[half:])
+
+
+async def _drive(url: str, sessions: int, seconds: float, pid: int, client: str) -> LoadReport:
+    report = LoadReport(sessions=sessions, seconds=seconds, client=client)
+    latencies: list[float] = []
+    clock = Clock(expected=sessions, seconds=seconds)
+    drive_sessions = _protocol_sessions if client == "protocol" else _browser_sessions
+    await asyncio.gather(_watch_memory(clock, pid, report), drive_sessions(url, clock, latencies, report))
+    _summarize(report, latencies)
     return report
 
 
-def run_load(sessions: int, seconds: float, url: str | None = None, pid: int | None = None) -> LoadReport:
+def run_load(
+    sessions: int, seconds: float, client: str = "protocol", url: str | None = None, pid: int | None = None
+) -> LoadReport:
     """Against `url` (with the server's `pid` for memory), or a server started here for the run."""
     if url is not None:
-        return asyncio.run(_drive(url, sessions, seconds, pid or 0))
+        return asyncio.run(_drive(url, sessions, seconds, pid or 0, client))
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -164,7 +259,7 @@ def run_load(sessions: int, seconds: float, url: str | None = None, pid: int | N
                     break
                 except OSError:
                     time.sleep(0.2)
-            return asyncio.run(_drive(base, sessions, seconds, server.pid))
+            return asyncio.run(_drive(base, sessions, seconds, server.pid, client))
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -174,9 +269,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=180)
+    parser.add_argument("--client", choices=CLIENTS, default="protocol", help="websocket protocol, or chromium pages")
     parser.add_argument("--out", default="bench/results/load_test.json")
     args = parser.parse_args()
-    report = run_load(args.sessions, args.seconds)
+    report = run_load(args.sessions, args.seconds, args.client)
     summary = {k: v for k, v in asdict(report).items() if k != "server_rss_mib"}
     print(json.dumps(summary, indent=2))
     out = Path(args.out)

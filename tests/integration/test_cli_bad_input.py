@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.bad_cases import CATALOG_FILES, write_case
+from tests.bad_cases import CATALOG_FILES, HISTORIES, write_case
 from vidrec_core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.integration
@@ -31,3 +31,27 @@ def test_cli_refuses_bad_catalogs_in_one_line(tmp_path, name):
     assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
     assert re.search(message, lines[0]), lines[0]
     assert "Traceback" not in done.stderr and done.stdout == ""
+
+
+@pytest.mark.parametrize("name", list(HISTORIES))
+def test_cli_answers_every_bad_history(monkeypatch, capsys, name):
+    """In-process (the model loads once): `main` is what `python -m vidrec_core` runs, exit code included."""
+    import io
+    import json
+    import types
+
+    from vidrec_core.__main__ import main
+
+    text, expected = HISTORIES[name]
+    monkeypatch.setattr("sys.stdin", types.SimpleNamespace(buffer=io.BytesIO(text.encode("utf-8"))))
+    code = main(["recommend", "--history", "-", "--json", "--k", "5"])
+    out, err = capsys.readouterr()
+    if expected == "empty":
+        assert code == 2 and out == ""
+        assert err.startswith("error: The history is empty") and len(err.strip().splitlines()) == 1
+        return
+    assert code == 0, err
+    answer = json.loads(out)
+    assert len(answer["recommendations"]) == 5
+    if name == "100,000 lines":
+        assert any("only the last 2,000 were used" in m for m in answer["messages"])
