@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass
 
@@ -79,9 +80,14 @@ def cached_recommender(path: str, model: str) -> Recommender:
     catalog = cached_catalog(path)
     encoder = cached_encoder(model)
     vectors, _ = embed_catalog(catalog, encoder)
-    return Recommender(
+    recommender = Recommender(
         catalog, vectors, encoder, collaborative=cached_collaborative(path), learned=cached_learned(path, model)
     )
+    # The model, catalog and their libraries are half a million long-lived objects. Streamlit runs a full garbage
+    # collection after every script run, which walked all of them: 0.27 s per rerun, holding the GIL for every
+    # session. Frozen objects are skipped by the collector (and still freed by reference counting).
+    gc.freeze()
+    return recommender
 
 
 @st.cache_resource(show_spinner="Loading the learned model…", max_entries=8)

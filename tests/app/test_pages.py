@@ -216,3 +216,11 @@ def test_compare_page_shows_two_lists_and_exports():
     assert 0 <= shared < 10  # multi-interest reaches the romance the mean misses
     at.selectbox(key="b_strategy").select("mean").run()
     assert next(m.value for m in at.metric if m.label == "Videos in both lists") == "10"
+
+
+def test_the_loaded_model_is_kept_out_of_the_garbage_collectors_walk():
+    """Streamlit collects garbage after every run; walking the model's half a million objects cost 0.27 s a rerun."""
+    import gc
+
+    start()
+    assert gc.get_freeze_count() > 100_000
