@@ -50,11 +50,11 @@ def wait_for_health(url: str, process: subprocess.Popen, timeout: float = 120) -
 
 
 @contextmanager
-def running_app(data_dir, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free port with its own data folder; yields the base URL."""
+def started_app(data_dir, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`streamlit run app.py` on a free port with its own data folder; yields the base URL and the process."""
     port = free_port()
     env = {**os.environ, "VIDREC_DATA_DIR": str(data_dir), "HF_HUB_OFFLINE": "1", **(extra_env or {})}
-    log = open(data_dir / "streamlit.log", "w")  # noqa: SIM115 - closed after the process ends
+    log = open(data_dir / f"streamlit-{port}.log", "w")  # noqa: SIM115 - closed after the process ends
     process = subprocess.Popen(
         [
             sys.executable,
@@ -77,14 +77,22 @@ def running_app(data_dir, extra_env: dict[str, str] | None = None) -> Iterator[s
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for_health(url, process)
-        yield url
+        yield url, process
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
         log.close()
+
+
+@contextmanager
+def running_app(data_dir, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """`started_app` for tests that only need the URL."""
+    with started_app(data_dir, extra_env) as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="session")
