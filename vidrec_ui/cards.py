@@ -27,17 +27,20 @@ def recommendation_card(position: int, rec: Recommendation, key_prefix: str = "r
             st.markdown(md_escape(shorten(rec.overview, 260)))
         st.markdown(f"*Why:* {md_escape(rec.because)}")
         if actions:
+            # Keyed by position, not video: Streamlit 1.67 keeps every widget's metadata (callback arguments
+            # included) for the session's life, so keys that change with the list grow memory per edit. A click
+            # runs the callback registered when the button was drawn, so it adds the video the viewer saw.
             left, right, _ = st.columns([1, 1.4, 1.6])
             left.button(
                 "Watched it",
-                key=f"{key_prefix}_watched_{rec.id}",
+                key=f"{key_prefix}_watched_{position}",
                 on_click=add_to_history,
                 args=(EventKind.WATCHED, rec.title, rec.year),
                 icon=":material/check:",
             )
             right.button(
                 "Not interested",
-                key=f"{key_prefix}_dislike_{rec.id}",
+                key=f"{key_prefix}_dislike_{position}",
                 on_click=add_to_history,
                 args=(EventKind.DISLIKED, rec.title, rec.year),
                 icon=":material/thumb_down:",

@@ -11,6 +11,7 @@ from vidrec_core.history import Event, EventKind, format_line
 from vidrec_ui.history_state import set_history
 
 KINDS = [kind.value for kind in EventKind]
+BASE_KEY = "_history_table_base"
 TABLE_COLUMNS = ["position", "kind", "text", "weight", "date", "understood as"]
 
 
@@ -55,8 +56,11 @@ def table_to_text(table: pd.DataFrame) -> str:
     return "\n".join(lines)
 
 
-def _apply_edits(key: str, base: pd.DataFrame) -> None:
+def _apply_edits(key: str) -> None:
     changes = st.session_state.get(key) or {}
+    base = st.session_state.get(BASE_KEY)
+    if base is None:
+        return
     table = base.copy()
     for row, edits in changes.get("edited_rows", {}).items():
         for column, value in edits.items():
@@ -75,7 +79,10 @@ def history_table(events: list[Event]) -> None:
     """The table view; each edit rewrites the text box, so both always show the same history."""
     base = events_table(events)
     digest = hashlib.blake2b(base.to_json().encode(), digest_size=6).hexdigest()
-    key = f"history_table_{digest}"
+    key = f"history_table_{digest}"  # a new history starts a fresh editor
+    # The table the viewer edits lives under one fixed key, not in the callback's arguments: Streamlit 1.67 keeps
+    # every widget's metadata for the session's life, and a per-history copy of the table grew memory per edit.
+    st.session_state[BASE_KEY] = base
     st.data_editor(
         base,
         key=key,
@@ -83,7 +90,7 @@ def history_table(events: list[Event]) -> None:
         hide_index=True,
         width="stretch",
         on_change=_apply_edits,
-        args=(key, base),
+        args=(key,),
         disabled=["understood as"],
         column_config={
             "position": st.column_config.NumberColumn(help="Order of events; change it to reorder", step=1),

@@ -39,3 +39,21 @@ def test_empty_history_gives_an_editable_table():
     table = events_table([])
     assert list(table.columns)[:5] == ["position", "kind", "text", "weight", "date"] and table.empty
     assert table_to_text(table) == ""
+
+
+def test_an_edit_in_the_table_rewrites_the_text_from_the_table_the_viewer_saw(monkeypatch):
+    """What the data editor's callback does with Streamlit's change record (edited, deleted and added rows)."""
+    from vidrec_ui import history_editor
+
+    state: dict = {}
+    written: list[str] = []
+    monkeypatch.setattr(history_editor.st, "session_state", state)
+    monkeypatch.setattr(history_editor, "set_history", written.append)
+    state[history_editor.BASE_KEY] = events_table(parse_history("Alien\nsearch: space\nI love jazz", None))
+    state["history_table_x"] = {
+        "edited_rows": {1: {"text": "deep space"}},
+        "deleted_rows": [2],
+        "added_rows": [{"text": "Up", "kind": "liked"}],
+    }
+    history_editor._apply_edits("history_table_x")
+    assert written == ["interest: Alien\nsearch: deep space\nlike: Up"]  # no catalog here: Alien is text
