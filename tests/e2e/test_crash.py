@@ -62,8 +62,39 @@ def save_history(page: Page, url: str) -> None:
     expect(page.get_by_text(re.compile("because you searched")).first).to_be_visible()
     page.get_by_text("Saved histories").click()
     page.get_by_role("textbox", name="Save the current history as").fill("Before the crash")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.get_by_text("Saved “Before the crash”")).to_be_visible()
+    click_until(page, page.get_by_role("button", name="Save", exact=True), "Saved “Before the crash”")
+
+
+def click_until(page: Page, button, shown: str, tries: int = 3) -> None:
+    """Click and wait for the confirmation; a rerun that lands mid-click can swallow the click, so try again."""
+    for _ in range(tries):
+        page.wait_for_timeout(500)
+        button.click()
+        try:
+            expect(page.get_by_text(shown)).to_be_visible(timeout=20_000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"no {shown!r} after {tries} clicks")
+
+
+def load_saved_history(page: Page, tries: int = 3) -> None:
+    """Open "Saved histories" and press Load until the text box holds the saved history (a rerun that lands
+    mid-click can swallow the click or fold the expander)."""
+    box = page.get_by_role("textbox", name="Viewing history, one event per line")
+    load = page.get_by_role("button", name="Load", exact=True)
+    for _ in range(tries):
+        page.wait_for_timeout(500)
+        if not load.is_visible():
+            page.get_by_text("Saved histories").click()
+        load.click()
+        try:
+            expect(box).to_have_count(1, timeout=20_000)  # the run has finished replacing the page
+            expect(box).to_have_value(HISTORY, timeout=20_000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError("the saved history did not load")
 
 
 def wait_for_first_chunk(data_dir, timeout: float = 240) -> None:
@@ -106,10 +137,7 @@ def test_kill_9_mid_embedding_then_restart_keeps_everything(browser, tmp_path, m
     with started_app(data_dir) as (url, _):
         page.goto(url)
         expect(page.get_by_text("Recommended for this history")).to_be_visible()
-        page.get_by_text("Saved histories").click()
-        page.get_by_role("button", name="Load", exact=True).click()
-        box = page.get_by_role("textbox", name="Viewing history, one event per line")
-        expect(box).to_have_value(HISTORY)
+        load_saved_history(page)
 
         page.get_by_role("link", name="Data").click()
         page.get_by_role("button", name="Embed (resumes where it stopped)").click()
