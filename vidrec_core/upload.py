@@ -99,6 +99,8 @@ class RawTable:
     format: str  # csv, tsv, json, jsonl, parquet, xlsx
     encoding: str | None = None  # the codec used for text formats; None for binary ones
     notes: list[str] = field(default_factory=list)
+    sheets: tuple[str, ...] = ()  # a workbook's sheet names, in order
+    sheet: str | None = None  # the sheet this table came from
 
     @property
     def columns(self) -> list[str]:
@@ -217,7 +219,9 @@ def _parse_text(text: str, suffix: str, file_name: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
 
 
-def _read_xlsx(data: bytes, file_name: str, notes: list[str]) -> pd.DataFrame:
+def _read_xlsx(data: bytes, file_name: str, notes: list[str], sheet: str | None) -> tuple[pd.DataFrame, list[str], str]:
+    """One sheet of a workbook: the one asked for, else the first that holds any row (a cover or notes sheet often
+    comes first). Returns the table, every sheet's name and the name of the one read."""
     try:
         import openpyxl  # noqa: F401 - pandas needs it for .xlsx
     except ImportError as exc:
@@ -225,12 +229,15 @@ def _read_xlsx(data: bytes, file_name: str, notes: list[str]) -> pd.DataFrame:
     sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object, engine="openpyxl")
     if not sheets:
         raise CatalogError(f"{file_name} has no sheets.")
-    name, frame = next(iter(sheets.items()))
-    if len(sheets) > 1:
-        notes.append(f"Read the first sheet '{name}' of {len(sheets)}; put the catalog on the first sheet.")
+    names = [str(n) for n in sheets]
+    frames = {str(n): f.dropna(how="all") for n, f in sheets.items()}
+    if sheet is not None and sheet not in frames:
+        raise CatalogError(f"{file_name} has no sheet named '{sheet}'. Its sheets: {', '.join(names)}")
+    chosen = sheet if sheet is not None else next((n for n in names if len(frames[n])), names[0])
+    if len(names) > 1 and sheet is None:
+        notes.append(f"{file_name} has {len(names)} sheets; read '{chosen}'. Choose another sheet if that is not it.")
     # Excel stores numbers as floats (ids like 12 become 12.0); keep whole numbers whole, everything as text.
-    frame = frame.map(_excel_cell)
-    return frame.dropna(how="all")
+    return frames[chosen].map(_excel_cell), names, chosen
 
 
 def _excel_cell(value: object) -> object:
@@ -276,8 +283,11 @@ def _looks_binary(text: str) -> bool:
     return control > max(2, len(sample) // 100)
 
 
-def read_bytes_table(data: bytes, file_name: str, encoding: str = "auto", limit: int | None = None) -> RawTable:
-    """Read an uploaded (or on-disk) file into a raw table; `limit` refuses files with more rows."""
+def read_bytes_table(
+    data: bytes, file_name: str, encoding: str = "auto", limit: int | None = None, sheet: str | None = None
+) -> RawTable:
+    """Read an uploaded (or on-disk) file into a raw table; `limit` refuses files with more rows, `sheet` picks a
+    workbook's sheet by name."""
     name = Path(file_name).name or "catalog"
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
@@ -287,6 +297,7 @@ def read_bytes_table(data: bytes, file_name: str, encoding: str = "auto", limit:
     if not data.strip():
         raise CatalogError(f"{name} is empty: it has no header and no rows.")
     notes: list[str] = []
+    sheets: list[str] = []
     kind = _kind_of(data)
     fmt = {".pq": "parquet", ".ndjson": "jsonl", ".txt": "csv"}.get(suffix, suffix[1:])
     codec: str | None = None
@@ -299,7 +310,7 @@ def read_bytes_table(data: bytes, file_name: str, encoding: str = "auto", limit:
             if fmt != "xlsx":
                 notes.append(f"{name} is an Excel workbook although its name ends in {suffix}; read it as Excel.")
             fmt = "xlsx"
-            frame = _read_xlsx(data, name, notes)
+            frame, sheets, sheet = _read_xlsx(data, name, notes, sheet)
         elif fmt == "xlsx":
             hint = " It is an old Excel (.xls) file: save it as .xlsx or CSV." if kind == "ole" else ""
             raise CatalogError(f"{name} is not an Excel workbook (.xlsx).{hint}")
@@ -346,7 +357,15 @@ def read_bytes_table(data: bytes, file_name: str, encoding: str = "auto", limit:
             f"raise the limit by starting the app with the setting {MAX_ROWS_ENV}={suggestion} "
             "(larger catalogs take longer to embed and need more memory)."
         )
-    return RawTable(frame=frame, file_name=name, format=fmt, encoding=codec, notes=notes)
+    return RawTable(
+        frame=frame,
+        file_name=name,
+        format=fmt,
+        encoding=codec,
+        notes=notes,
+        sheets=tuple(sheets),
+        sheet=sheet if sheets else None,
+    )
 
 
 # --------------------------------------------------------------------------------------------------- validating

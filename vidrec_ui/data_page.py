@@ -59,13 +59,13 @@ def preview_frame(frame: pd.DataFrame, rows: int = PREVIEW_ROWS) -> pd.DataFrame
     return frame.head(rows).map(list_cell_preview).astype(str)
 
 
-def read_upload_cached(data: bytes, file_name: str, file_id: str, encoding: str) -> RawTable:
-    """Read once per uploaded file and encoding; reruns (every widget change) reuse the table."""
-    key = (file_id, encoding)
+def read_upload_cached(data: bytes, file_name: str, file_id: str, encoding: str, sheet: str | None = None) -> RawTable:
+    """Read once per uploaded file, encoding and sheet; reruns (every widget change) reuse the table."""
+    key = (file_id, encoding, sheet)
     cached = st.session_state.get("data_raw")
     if cached is not None and cached[0] == key:
         return cached[1]
-    raw = read_bytes_table(data, file_name, encoding=encoding, limit=max_rows())
+    raw = read_bytes_table(data, file_name, encoding=encoding, limit=max_rows(), sheet=sheet)
     st.session_state["data_raw"] = (key, raw)
     return raw
 
@@ -129,14 +129,26 @@ def render_upload() -> None:
     )
     if upload is None:
         return
+    sheet_key = f"data_{_short_hash(upload.file_id)}_sheet"
     try:
-        raw = read_upload_cached(upload.getvalue(), upload.name, upload.file_id, encoding)
+        raw = read_upload_cached(
+            upload.getvalue(), upload.name, upload.file_id, encoding, st.session_state.get(sheet_key)
+        )
     except VidrecError as exc:
         st.error(md_escape(exc))
         return
-    ns = _short_hash(upload.file_id)
+    if len(raw.sheets) > 1:
+        st.selectbox(
+            "Sheet",
+            raw.sheets,
+            index=raw.sheets.index(raw.sheet),
+            key=sheet_key,
+            help="The first sheet that holds any row is read unless you choose another.",
+        )
+    ns = _short_hash(upload.file_id, raw.sheet)  # the column choices belong to one sheet
     how = f"{raw.format.upper()}" + (f", {codec_label(raw.encoding)}" if raw.encoding else "")
-    st.markdown(md_escape(f"Read {len(raw.frame):,} rows and {len(raw.columns)} columns from {raw.file_name} ({how})."))
+    size = f"{_count(len(raw.frame), 'row')} and {_count(len(raw.columns), 'column')}"
+    st.markdown(md_escape(f"Read {size} from {raw.file_name} ({how})."))
     for note in raw.notes:
         st.info(md_escape(note))
     st.dataframe(preview_frame(raw.frame), hide_index=True, width="stretch")
@@ -177,7 +189,8 @@ def render_upload() -> None:
     )
     if proposal.model == "multilingual":
         st.info(md_escape(proposal.reason))
-    name = st.text_input("Catalog name", value=Path(raw.file_name).stem, key=f"data_{ns}_name", max_chars=80)
+    default_name = Path(raw.file_name).stem + (f" ({raw.sheet})" if len(raw.sheets) > 1 else "")
+    name = st.text_input("Catalog name", value=default_name[:80], key=f"data_{ns}_name", max_chars=80)
     try:
         prepared = prepare_catalog(
             raw,
@@ -198,7 +211,7 @@ def render_upload() -> None:
         st.info(TITLES_ONLY_MESSAGE)
     with st.expander("The text the model reads (first 5 videos)"):
         st.dataframe(pd.DataFrame({"embedded text": catalog.texts[:5]}), hide_index=True, width="stretch")
-    save_key = _short_hash(upload.file_id, encoding, roles, fields, duplicates, model, name)
+    save_key = _short_hash(upload.file_id, encoding, raw.sheet, roles, fields, duplicates, model, name)
     if st.button("Embed and save", type="primary", key="data_embed"):
         kept = _kept_for(save_key)
         if kept is None:

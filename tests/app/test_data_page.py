@@ -131,3 +131,23 @@ def test_sidebar_lists_kept_catalogs_and_the_model_follows_the_catalog():
     again.run()
     assert not again.exception, again.exception
     assert again.session_state["catalog_path"].endswith("movies.parquet")
+
+
+def test_a_workbook_with_several_sheets_lets_the_viewer_choose_one():
+    from tests.unit.test_upload import SHEETS, workbook
+
+    at = start_data_page()
+    at.file_uploader(key="data_file").set_value(("shows.xlsx", workbook(SHEETS), "application/octet-stream")).run()
+    assert not at.exception, at.exception
+    sheet = next(s for s in at.selectbox if s.label == "Sheet")
+    assert sheet.options == ["About", "Films", "Series"] and sheet.value == "Films"
+    assert "2 videos ready (from 2 rows)" in texts(at, "success")
+    sheet.select("Series").run()
+    assert not at.exception, at.exception
+    assert "Read 1 row and 2 columns from shows.xlsx" in texts(at, "markdown")
+    assert "1 video ready (from 1 row)" in texts(at, "success")
+    assert at.text_input(key=next(t.key for t in at.text_input if t.label == "Catalog name")).value == "shows (Series)"
+    at.button(key="data_embed").click().run()
+    assert not at.exception, at.exception
+    (kept,) = CatalogStore().list()
+    assert kept.name == "shows (Series)" and kept.rows == 1

@@ -256,3 +256,31 @@ def test_progress_reports_count_rate_and_time_left():
     assert snapshot.describe() == "200 / 1,100 videos · 10.0 per second · about 1 min 30 s left"
     assert meter.update(1100, 1100).describe().endswith("done")
     assert format_duration(7322) == "2 h 02 min"
+
+
+def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for name, frame in sheets.items():
+            frame.to_excel(writer, sheet_name=name, index=False)
+    return buffer.getvalue()
+
+
+SHEETS = {
+    "About": pd.DataFrame(),
+    "Films": pd.DataFrame({"title": ["Alpha", "Beta"]}),
+    "Series": pd.DataFrame({"name": ["Gamma"], "plot": ["a long voyage"]}),
+}
+
+
+def test_a_workbook_reads_its_first_sheet_with_rows_or_the_sheet_asked_for():
+    data = workbook(SHEETS)
+    raw = read_bytes_table(data, "shows.xlsx")
+    assert raw.sheets == ("About", "Films", "Series") and raw.sheet == "Films"
+    assert raw.frame["title"].tolist() == ["Alpha", "Beta"]
+    assert "has 3 sheets; read 'Films'" in raw.notes[0]
+    series = read_bytes_table(data, "shows.xlsx", sheet="Series")
+    assert series.sheet == "Series" and series.columns == ["name", "plot"] and series.notes == []
+    with pytest.raises(CatalogError, match=r"no sheet named 'Nope'\. Its sheets: About, Films, Series"):
+        read_bytes_table(data, "shows.xlsx", sheet="Nope")
+    assert read_bytes_table(b"title\nA\n", "a.csv").sheets == ()
