@@ -1,4 +1,4 @@
-"""Nothing lost: kill -9 the server in the middle of an embedding job, start it again, and everything saved is there.
+"""Nothing lost: kill -9 the server in the middle of an embedding job (or press Cancel), and everything saved is there.
 
 The journey a person would take: save a history, upload a catalog, press Embed, and the server dies mid-way. After
 the restart the saved history loads, the database passes its integrity check, the kept catalog is listed as not
@@ -148,4 +148,34 @@ def test_kill_9_mid_embedding_then_restart_keeps_everything(browser, tmp_path, m
         assert new + known == ROWS and known >= 128  # the chunks finished before the kill were kept
     context.close()
     assert HistoryStore().integrity_ok()
+    assert CatalogStore().list()[0].is_embedded("minilm")
+
+
+def test_cancel_stops_embedding_and_embed_resumes_where_it_stopped(browser, tmp_path, monkeypatch):
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(data_dir))
+    upload = tmp_path / "cancel_shows.csv"
+    upload.write_text(catalog_csv(), encoding="utf-8")
+    context, page = open_page(browser)
+    with started_app(data_dir) as (url, _):
+        page.goto(url)
+        expect(page.get_by_text("Recommended for this history")).to_be_visible()
+        page.get_by_role("link", name="Data").click()
+        page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(upload))
+        expect(page.get_by_text(f"{ROWS} videos ready (from {ROWS} rows).")).to_be_visible()
+        page.get_by_role("button", name="Embed and save").click()
+        expect(page.get_by_text(re.compile(rf"Embedding: [1-9][\d,]* / {ROWS} videos"))).to_be_visible()
+        page.get_by_role("button", name="Cancel", exact=True).click()
+        cancelled = page.get_by_text(re.compile(rf"Embedding of 'cancel_shows' cancelled after \d+ of {ROWS} videos"))
+        expect(cancelled).to_be_visible()
+        (kept,) = CatalogStore().list()
+        assert not kept.is_embedded("minilm")
+        page.get_by_role("button", name="Embed (resumes where it stopped)").click()
+        done = page.get_by_text(re.compile(r"'cancel_shows' is saved and embedded \(\d+ new, \d+ already known\)"))
+        expect(done).to_be_visible()
+        new, known = map(int, re.search(r"\((\d+) new, (\d+) already known\)", done.inner_text()).groups())
+        print(f"after Cancel: {known} videos already embedded, {new} embedded on resume")
+        assert new + known == ROWS and known >= 128
+    context.close()
     assert CatalogStore().list()[0].is_embedded("minilm")
