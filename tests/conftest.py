@@ -104,3 +104,13 @@ def tiny_recommender(tiny_catalog: Catalog, fake_encoder: FakeEncoder) -> Recomm
 def isolated_data_dir(tmp_path_factory, monkeypatch):
     """Never write caches or saved state into the repository during tests."""
     monkeypatch.setenv("VIDREC_DATA_DIR", str(tmp_path_factory.mktemp("vidrec_data")))
+
+
+@pytest.fixture
+def unwritable_data_dir(tmp_path, monkeypatch):
+    """A data folder that cannot be created: its parent is a file. It stands in for a read-only folder, and unlike
+    chmod it also stops root."""
+    blocker = tmp_path / "a_file"
+    blocker.write_text("")
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(blocker / "data"))
+    return blocker / "data"

@@ -12,6 +12,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import titles, unescaped
 from tests.bad_cases import CATALOG_FILES, HISTORIES, ODD_CATALOGS, parquet_bytes
 from vidrec_core.catalog_store import CatalogStore
 from vidrec_core.paths import REPO_ROOT
@@ -19,15 +20,6 @@ from vidrec_core.paths import REPO_ROOT
 pytestmark = pytest.mark.app
 TIMEOUT = 300
 GOOD_CSV = b"title,overview\nStar Voyage,astronauts fly to a distant planet\nGhost Manor,a haunted house\n"
-
-
-def unescaped(elements) -> str:
-    """Element text with md_escape's backslashes removed."""
-    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in elements))
-
-
-def titles(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value[:6]]
 
 
 def open_app(page: str | None = None) -> AppTest:
@@ -154,16 +146,8 @@ def test_compare_page_takes_a_hostile_history():
     assert len([d for d in at.dataframe if "metric" in d.value.columns]) == 2
 
 
-def _blocked_data_dir(tmp_path, monkeypatch) -> None:
-    """A data folder that cannot be created (its parent is a file): like a read-only folder, and root can't bypass
-    it the way it bypasses chmod."""
-    blocker = tmp_path / "a_file"
-    blocker.write_text("")
-    monkeypatch.setenv("VIDREC_DATA_DIR", str(blocker / "data"))
-
-
-def test_read_only_data_folder_gets_messages_and_recommendations_still_work(tmp_path, monkeypatch):
-    _blocked_data_dir(tmp_path, monkeypatch)
+@pytest.mark.usefixtures("unwritable_data_dir")
+def test_read_only_data_folder_gets_messages_and_recommendations_still_work():
     at = open_app()
     assert len(titles(at)) == 10
     assert "Saved histories are unavailable" in unescaped(at.error)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import unescaped
 from vidrec_core.catalog_store import CatalogStore
 from vidrec_core.paths import REPO_ROOT
 from vidrec_core.upload import prepare_catalog
@@ -37,8 +36,7 @@ def start_data_page() -> AppTest:
 
 
 def texts(at: AppTest, kind: str) -> str:
-    """The elements' text with md_escape's backslashes removed."""
-    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in getattr(at, kind)))
+    return unescaped(getattr(at, kind))
 
 
 def test_upload_map_embed_and_the_sidebar_switches_to_it():

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import titles
 from vidrec_core.paths import REPO_ROOT
 from vidrec_core.share import view_to_params
 
@@ -31,10 +32,6 @@ def markdown_text(at: AppTest) -> str:
 
 def understood(at: AppTest) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if "matched video" in d.value.columns)
-
-
-def titles(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value[:6]]
 
 
 def test_recommend_page_shows_a_personas_recommendations():

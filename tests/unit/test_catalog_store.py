@@ -96,15 +96,8 @@ def test_cli_embeds_a_kept_catalog_and_resumes(capsys):
     assert capsys.readouterr().err.startswith("error: Catalog file not found")
 
 
-def _unwritable_data_dir(tmp_path, monkeypatch) -> None:
-    """A data folder that cannot be created: its parent is a file (works as root too, where chmod does not)."""
-    blocker = tmp_path / "a_file"
-    blocker.write_text("")
-    monkeypatch.setenv("VIDREC_DATA_DIR", str(blocker / "data"))
-
-
-def test_an_unwritable_data_folder_gets_a_message_and_lists_nothing(tmp_path, monkeypatch):
-    _unwritable_data_dir(tmp_path, monkeypatch)
+@pytest.mark.usefixtures("unwritable_data_dir")
+def test_an_unwritable_data_folder_gets_a_message_and_lists_nothing():
     store = CatalogStore()
     assert store.list() == [] and store.problems == []
     with pytest.raises(CatalogError, match=r"Saving the catalog 'Mine' failed: cannot write to .*VIDREC_DATA_DIR"):

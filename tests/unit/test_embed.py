@@ -170,12 +170,10 @@ def test_a_full_disk_keeps_embedding_and_says_nothing_was_saved(tmp_path, monkey
     assert report.computed == 4 and "No space left on device" in report.not_saved
 
 
-def test_an_unwritable_data_folder_still_recommends(tmp_path, monkeypatch, tiny_catalog):
+@pytest.mark.usefixtures("unwritable_data_dir")
+def test_an_unwritable_data_folder_still_recommends(tiny_catalog):
     from vidrec_core.recommender import Recommender, embed_catalog
 
-    blocker = tmp_path / "a_file"
-    blocker.write_text("")
-    monkeypatch.setenv("VIDREC_DATA_DIR", str(blocker / "data"))  # a folder under a file cannot exist
     encoder = FakeEncoder(dim=256)
     vectors, report = embed_catalog(tiny_catalog, encoder)
     assert report.computed == len(tiny_catalog)

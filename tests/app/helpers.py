@@ -1,0 +1,17 @@
+"""What several AppTest suites read off a page."""
+
+from __future__ import annotations
+
+import re
+
+from streamlit.testing.v1 import AppTest
+
+
+def unescaped(elements) -> str:
+    """The elements' text with md_escape's backslashes removed."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in elements))
+
+
+def titles(at: AppTest) -> list[str]:
+    """The recommendation cards' headings ("**1. Title**"), in order."""
+    return [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value[:6]]
