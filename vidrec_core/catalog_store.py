@@ -25,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 from vidrec_core.catalog import CANONICAL_COLUMNS, DEFAULT_TEXT_FIELDS, EXTRA_PREFIX, Catalog, normalise_catalog
+from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.embed import MODEL_ALIASES
 from vidrec_core.errors import CatalogError
 from vidrec_core.paths import data_dir
@@ -73,19 +74,6 @@ def _writing(root: Path, what: str) -> Iterator[None]:
             f"{what} failed: cannot write to {root} ({reason}). Free some space, or start the app with "
             "VIDREC_DATA_DIR set to a writable folder. Catalogs kept before are unchanged."
         ) from exc
-
-
-def _write_json_atomic(path: Path, data: Mapping[str, Any]) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 @dataclass(frozen=True)
@@ -240,7 +228,7 @@ class CatalogStore:
                     "digest": catalog.digest,
                     "embedded": {},
                 }
-                _write_json_atomic(staging / META, meta)
+                write_json_atomic(staging / META, meta, ensure_ascii=False, indent=2)
                 os.replace(staging, self.root / slug)
             except BaseException:
                 shutil.rmtree(staging, ignore_errors=True)
@@ -251,7 +239,7 @@ class CatalogStore:
         kept = self.get(slug)
         meta = {**kept.meta, **changes}
         with _writing(self.root, f"Updating the catalog '{kept.name}'"):
-            _write_json_atomic(kept.folder / META, meta)
+            write_json_atomic(kept.folder / META, meta, ensure_ascii=False, indent=2)
         return replace(kept, meta=meta)
 
     def rename(self, slug: str, new_name: str) -> KeptCatalog:

@@ -21,6 +21,8 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
+from vidrec_core.core.atomic import atomic_path
+from vidrec_core.core.vectors import normalise_rows
 from vidrec_core.errors import EncoderError
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
@@ -39,12 +41,6 @@ class Encoder(Protocol):
     dim: int
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
-
-
-def normalise_rows(vectors: np.ndarray) -> np.ndarray:
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return vectors / np.maximum(norms, 1e-12)
 
 
 class SentenceTransformerEncoder:
@@ -255,14 +251,14 @@ class EmbeddingStore:
             return None
         self.folder.mkdir(parents=True, exist_ok=True)
         final = self.folder / f"shard-{uuid.uuid4().hex}.npz"
-        tmp = final.with_suffix(".tmp")
-        write_embedding_file(tmp, self.model_name, hashes, vectors)
-        os.replace(tmp, final)
+        with atomic_path(final) as tmp:
+            write_embedding_file(tmp, self.model_name, hashes, vectors)
         return final
 
 
 def write_embedding_file(path: Path, model_name: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
-    """float16 is enough for cosine ranking and halves the size."""
+    """float16 is enough for cosine ranking and halves the size. Not atomic by itself: the store writes through
+    `atomic_path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         np.savez_compressed(
@@ -271,8 +267,6 @@ def write_embedding_file(path: Path, model_name: str, hashes: Sequence[str], vec
             hashes=np.asarray(hashes, dtype="U32"),
             vectors=np.asarray(vectors, dtype=np.float16),
         )
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def embed_texts(

@@ -38,6 +38,7 @@ from vidrec_core.collab import (
     positives_by_user,
     user_item_matrix,
 )
+from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.errors import VidrecError
 from vidrec_core.history import Event, EventKind
 from vidrec_core.movielens import derived_log_path, sample_interactions_path
@@ -541,9 +542,7 @@ def load_result(path: Path) -> EvalResult | None:
 def save_result(result: EvalResult, path: Path) -> None:
     """Written atomically: a crash never leaves half a JSON that a later run would trust."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(result.as_dict(), indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_json_atomic(path, result.as_dict(), indent=1)
 
 
 def stored_result(

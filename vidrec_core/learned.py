@@ -33,6 +33,9 @@ from pathlib import Path
 
 import numpy as np
 
+from vidrec_core.core.atomic import atomic_path
+from vidrec_core.core.settings import LEARNED_MODEL, learned_model_path
+from vidrec_core.core.vectors import zscore
 from vidrec_core.errors import VidrecError
 from vidrec_core.paths import SAMPLE_DIR
 
@@ -416,9 +419,8 @@ class LearnedModel:
             "summary": self.summary,
         }
         arrays["meta"] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        np.savez_compressed(tmp, **arrays)
-        tmp.replace(path)
+        with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.savez_compressed(handle, **arrays)
         return path
 
     @staticmethod
@@ -464,7 +466,6 @@ class LearnedModel:
 
 # --- finding the model for a catalog --------------------------------------------------------------------------------
 
-MODEL_ENV = "VIDREC_LEARNED_MODEL"  # an artefact to use instead of the shipped one (trained for your catalog)
 NO_MODEL = "No learned model for this catalog and language model: the learned strategy falls back to the mean profile."
 
 
@@ -480,11 +481,9 @@ def find_learned_model(catalog_digest: str, catalog_name: str | None, encoder: s
 
     An artefact trained for another catalog or encoder is refused: its reason is kept for the strategy to show.
     """
-    import os
-
-    configured = os.environ.get(MODEL_ENV)
+    configured = learned_model_path()
     if configured:
-        path = Path(configured).expanduser()
+        path = configured
     elif catalog_name == "sample":
         path = shipped_artefact_path(encoder)
         if not path.is_file():
@@ -494,7 +493,7 @@ def find_learned_model(catalog_digest: str, catalog_name: str | None, encoder: s
     else:
         return UnavailableModel(
             f"{NO_MODEL} Train one for this catalog (python -m vidrec_core train --catalog PATH "
-            f"--interactions PATH --out PATH) and point {MODEL_ENV} at it."
+            f"--interactions PATH --out PATH) and point {LEARNED_MODEL} at it."
         )
     try:
         return LearnedModel.load(path, catalog_digest=catalog_digest, encoder=encoder)
@@ -503,12 +502,6 @@ def find_learned_model(catalog_digest: str, catalog_name: str | None, encoder: s
 
 
 # --- the strategy ---------------------------------------------------------------------------------------------------
-
-
-def _zscore(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    reference = values[mask] if mask is not None and mask.any() else values
-    spread = float(reference.std()) or 1.0
-    return ((values - float(reference.mean())) / spread).astype(np.float32)
 
 
 def learned_scores(history, ctx):  # (EmbeddedHistory, StrategyContext) -> ProfileResult
@@ -537,12 +530,12 @@ def learned_scores(history, ctx):  # (EmbeddedHistory, StrategyContext) -> Profi
         ]
         known = ctx.collaborative.known
         if watched and known[watched].any():
-            collab = _zscore(np.asarray(ctx.collaborative.scores(watched), dtype=np.float32), known)
+            collab = zscore(np.asarray(ctx.collaborative.scores(watched), dtype=np.float32), known)
             collab = np.where(known, collab, 0.0).astype(np.float32)
             if ctx.known_neighbours is not None:
                 unknown = np.flatnonzero(~known)
                 collab[unknown] = collab[ctx.known_neighbours[unknown]].mean(axis=1)
-            own = _zscore(scores)
+            own = zscore(scores)
             result.scores = ((1 - w) * own + w * collab).astype(np.float32)
             parts = np.abs((1 - w) * own) + np.abs(w * collab) + 1e-9
             result.collaborative_share = (np.abs(w * collab) / parts).astype(np.float32)

@@ -7,11 +7,11 @@ first use (about a second), offline.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from vidrec_core.catalog import Catalog, load_catalog
 from vidrec_core.collab import InteractionLog, interactions_from_frame
+from vidrec_core.core.atomic import atomic_path
 from vidrec_core.errors import VidrecError
 from vidrec_core.paths import SAMPLE_CATALOG, cache_dir
 
@@ -45,9 +45,8 @@ def write_log(log: InteractionLog, path: Path) -> None:
     out["user_id"] = out["user_id"].astype(int)
     out = out.sort_values(["user_id", "timestamp", "item_id"], kind="stable")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    out.to_csv(tmp, index=False)
-    tmp.replace(path)
+    with atomic_path(path) as tmp:
+        out.to_csv(tmp, index=False)
 
 
 def sample_interactions_path() -> Path:

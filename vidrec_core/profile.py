@@ -14,6 +14,7 @@ from typing import Protocol
 
 import numpy as np
 
+from vidrec_core.core.vectors import zscore
 from vidrec_core.history import Event, EventKind, shorten
 
 # How much each kind of event counts towards the profile; a dislike pushes away.
@@ -232,13 +233,6 @@ def multi_interest_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> P
     )
 
 
-def _standardise(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Z-scores (over `mask` where given), so signals on different scales can be blended."""
-    reference = values[mask] if mask is not None and mask.any() else values
-    spread = float(reference.std()) or 1.0
-    return ((values - float(reference.mean())) / spread).astype(np.float32)
-
-
 def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
     """Content similarity blended with collaborative signal and a popularity prior.
 
@@ -258,15 +252,15 @@ def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileRe
         content.notes.append("No watched video has interaction data: hybrid uses content similarity alone.")
         return content
     w = float(np.clip(ctx.params.hybrid_weight, 0.0, 1.0))
-    content_z = _standardise(content.scores)
-    collab_z = _standardise(np.asarray(ctx.collaborative.scores(watched), dtype=np.float32), known)
+    content_z = zscore(content.scores)
+    collab_z = zscore(np.asarray(ctx.collaborative.scores(watched), dtype=np.float32), known)
     collab_z = np.where(known, collab_z, 0.0).astype(np.float32)
     if ctx.known_neighbours is not None:
         unknown = np.flatnonzero(~known)
         collab_z[unknown] = collab_z[ctx.known_neighbours[unknown]].mean(axis=1)
     blended = (1 - w) * content_z + w * collab_z
     if ctx.popularity is not None:
-        blended = blended + ctx.params.popularity_weight * _standardise(ctx.popularity)
+        blended = blended + ctx.params.popularity_weight * zscore(ctx.popularity)
     parts = np.abs((1 - w) * content_z) + np.abs(w * collab_z) + 1e-9
     share = (np.abs(w * collab_z) / parts).astype(np.float32)
     return ProfileResult(

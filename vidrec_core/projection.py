@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import uuid
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
+from vidrec_core.core.atomic import atomic_path
+from vidrec_core.core.vectors import top_k_rows
 from vidrec_core.errors import VidrecError
 from vidrec_core.paths import SAMPLE_DIR, cache_dir
 
@@ -97,7 +97,7 @@ class Projection:
                 return np.asarray(model.transform(vectors), dtype=np.float32)
         sims = vectors @ np.asarray(items, dtype=np.float32).T
         k = min(k, sims.shape[1])
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        top = top_k_rows(sims, k)
         top_sims = np.take_along_axis(sims, top, axis=1)
         weights = np.exp((top_sims - top_sims.max(axis=1, keepdims=True)) / 0.05)
         weights /= weights.sum(axis=1, keepdims=True)
@@ -126,8 +126,7 @@ def save_projection(projection: Projection, path: str | Path) -> Path:
     atomically."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    with open(tmp, "wb") as handle:
+    with atomic_path(path) as tmp, open(tmp, "wb") as handle:
         np.savez_compressed(
             handle,
             coords=projection.coords.astype(np.float16),
@@ -135,7 +134,6 @@ def save_projection(projection: Projection, path: str | Path) -> Path:
             digest=np.array(projection.digest),
             version=np.array(FORMAT_VERSION),
         )
-    os.replace(tmp, path)
     return path
 
 
@@ -249,9 +247,8 @@ def project(
             if save_model:
                 import joblib
 
-                tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
-                joblib.dump(model, tmp)
-                os.replace(tmp, target.with_suffix(".joblib"))
+                with atomic_path(target.with_suffix(".joblib")) as tmp, open(tmp, "wb") as handle:
+                    joblib.dump(model, handle)
                 projection.model_path = target.with_suffix(".joblib")
         except OSError:
             pass  # a read-only data folder only costs a recomputation next time

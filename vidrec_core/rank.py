@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from vidrec_core.catalog import Catalog
+from vidrec_core.core.vectors import top_k
 from vidrec_core.profile import EmbeddedHistory, ProfileResult
 
 
@@ -141,15 +142,6 @@ def fair_share_quotas(shares: np.ndarray, k: int) -> np.ndarray:
     return quotas
 
 
-def top_candidates(scores: np.ndarray, candidates: np.ndarray, n: int) -> np.ndarray:
-    """The n best candidates in order; a partial sort first, so a million-video catalog costs milliseconds."""
-    values = scores[candidates]
-    if len(candidates) > n:
-        top = np.argpartition(-values, n - 1)[:n]
-        return candidates[top[np.argsort(-values[top], kind="stable")]]
-    return candidates[np.argsort(-values, kind="stable")]
-
-
 def fair_share_select(
     interest_scores: np.ndarray,
     shares: np.ndarray,
@@ -167,7 +159,7 @@ def fair_share_select(
     pool_size = max(k * 10, 100)
     pools = []
     for scores in interest_scores:
-        pools.append(top_candidates(scores, candidates, pool_size))
+        pools.append(top_k(scores, candidates, pool_size))
     pool = np.unique(np.concatenate(pools))
     pool_rows = [np.searchsorted(pool, order) for order in pools]
     pool_vectors = items[pool]
@@ -228,7 +220,7 @@ def rank(
         )
         interest_of = list(chosen_for)
     elif diversity <= 0 and len(candidates) > k:
-        picked = top_candidates(scores, candidates, k).tolist()
+        picked = top_k(scores, candidates, k).tolist()
         interest_of = [None] * len(picked)
     else:
         picked = mmr_select(scores, candidates, items, k, diversity)

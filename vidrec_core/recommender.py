@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from vidrec_core.catalog import Catalog, load_catalog
+from vidrec_core.core.vectors import top_k_rows
 from vidrec_core.embed import (
     DEFAULT_BATCH_SIZE,
     EmbeddingStore,
@@ -244,8 +245,7 @@ def nearest_known(items: np.ndarray, known: np.ndarray, m: int = 10, chunk: int 
     for start in range(0, len(unknown_rows), chunk):
         rows = unknown_rows[start : start + chunk]
         sims = items[rows] @ items[known_rows].T
-        top = np.argpartition(-sims, m - 1, axis=1)[:, :m]
-        out[rows, :m] = known_rows[top]
+        out[rows, :m] = known_rows[top_k_rows(sims, m)]
     return out
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -29,10 +28,9 @@ from vidrec_core.catalog import (
     Catalog,
     normalise_catalog,
 )
+from vidrec_core.core.settings import MAX_ROWS, max_rows
 from vidrec_core.errors import CatalogError
 
-MAX_ROWS_ENV = "VIDREC_MAX_ROWS"
-DEFAULT_MAX_ROWS = 200_000
 # Encodings a user can pick; "auto" tries BOM -> UTF-16 pattern -> UTF-8 -> GB18030.
 ENCODINGS: dict[str, str] = {
     "auto": "Detect automatically",
@@ -75,15 +73,6 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2e80-
 # accept them, then looked for to name the row they are in.
 _MARK = {0xDC80 + i: 0xF780 + i for i in range(128)}
 _SURROGATE = re.compile(r"[\uf780-\uf7ff]")
-
-
-def max_rows() -> int:
-    """The most videos one catalog may have (`VIDREC_MAX_ROWS`, default 200,000): embedding time and memory grow
-    with it, so a file far larger than expected is refused rather than left to run for hours."""
-    value = os.environ.get(MAX_ROWS_ENV, "").strip().replace("_", "").replace(",", "")
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    return DEFAULT_MAX_ROWS
 
 
 def codec_label(codec: str | None) -> str:
@@ -354,7 +343,7 @@ def read_bytes_table(
         suggestion = max(limit * 2, int(len(frame) * 1.1) // 1000 * 1000 + 1000)
         raise CatalogError(
             f"{name} has {len(frame):,} rows; the limit is {limit:,} videos per catalog. Upload a smaller file, or "
-            f"raise the limit by starting the app with the setting {MAX_ROWS_ENV}={suggestion} "
+            f"raise the limit by starting the app with the setting {MAX_ROWS}={suggestion} "
             "(larger catalogs take longer to embed and need more memory)."
         )
     return RawTable(
@@ -435,7 +424,7 @@ def prepare_catalog(
     if len(frame) > limit:
         raise CatalogError(
             f"{source} has {len(frame):,} rows; the limit is {limit:,} videos per catalog. Upload a smaller file, "
-            f"or raise the limit by starting the app with the setting {MAX_ROWS_ENV}=<number>."
+            f"or raise the limit by starting the app with the setting {MAX_ROWS}=<number>."
         )
     if not roles.get("title"):
         found = ", ".join(map(str, list(frame.columns)[:30])) or "none"
@@ -558,7 +547,6 @@ __all__ = [
     "codec_label",
     "decode_text",
     "default_text_fields",
-    "max_rows",
     "prepare_catalog",
     "propose_encoder",
     "read_bytes_table",

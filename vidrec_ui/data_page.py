@@ -16,6 +16,7 @@ import streamlit as st
 
 from vidrec_core.catalog import EXTRA_PREFIX, Catalog, guess_column_roles, load_catalog
 from vidrec_core.catalog_store import CatalogStore, KeptCatalog
+from vidrec_core.core.settings import max_rows
 from vidrec_core.embed import DEFAULT_BATCH_SIZE, embed_texts
 from vidrec_core.errors import VidrecError
 from vidrec_core.progress import RateMeter
@@ -30,7 +31,6 @@ from vidrec_core.upload import (
     count_duplicate_ids,
     default_text_fields,
     list_cell_preview,
-    max_rows,
     prepare_catalog,
     propose_encoder,
     read_bytes_table,

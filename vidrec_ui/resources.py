@@ -10,6 +10,7 @@ import streamlit as st
 
 from vidrec_core.catalog import Catalog, load_catalog
 from vidrec_core.catalog_store import CatalogStore, KeptCatalog, is_kept_catalog
+from vidrec_core.core.settings import CATALOG, extra_catalog
 from vidrec_core.embed import Encoder, get_encoder
 from vidrec_core.errors import VidrecError
 from vidrec_core.paths import SAMPLE_CATALOG
@@ -46,9 +47,9 @@ def kept_catalogs() -> tuple[list[KeptCatalog], list[str]]:
 def catalog_choices() -> list[CatalogChoice]:
     """A catalog named by VIDREC_CATALOG when set, the shipped sample, then the kept catalogs."""
     choices = [CatalogChoice(SAMPLE_LABEL, str(SAMPLE_CATALOG), model="minilm")]
-    extra = os.environ.get("VIDREC_CATALOG")
+    extra = extra_catalog()
     if extra:
-        choices.insert(0, CatalogChoice(f"VIDREC_CATALOG: {os.path.basename(extra)}", extra))
+        choices.insert(0, CatalogChoice(f"{CATALOG}: {os.path.basename(extra)}", extra))
     for kept in kept_catalogs()[0]:
         choices.append(CatalogChoice(kept.name, str(kept.path), model=kept.model, kept=kept))
     return choices

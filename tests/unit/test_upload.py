@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 
 from vidrec_core.catalog import build_text, guess_column_roles, load_catalog, truncate_text
+from vidrec_core.core.settings import max_rows
 from vidrec_core.embed import EmbeddingStore, FakeEncoder, embed_texts
 from vidrec_core.errors import CatalogError
 from vidrec_core.progress import RateMeter, format_duration
 from vidrec_core.upload import (
     decode_text,
-    max_rows,
     prepare_catalog,
     propose_encoder,
     read_bytes_table,

@@ -1,0 +1,38 @@
+"""Small vector helpers every stage shares: unit rows, the partial-sort top-k, and z-scores for blending signals."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def normalise_rows(vectors: np.ndarray) -> np.ndarray:
+    """Each row scaled to length 1 (float32); an all-zero row stays zero."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+def top_k(scores: np.ndarray, candidates: np.ndarray, n: int) -> np.ndarray:
+    """The n best `candidates` by `scores[candidates]`, best first (ties keep the candidates' order).
+
+    A partial sort first, so picking 10 of a million costs milliseconds rather than a full sort.
+    """
+    values = scores[candidates]
+    if len(candidates) > n:
+        top = np.argpartition(-values, n - 1)[:n]
+        return candidates[top[np.argsort(-values[top], kind="stable")]]
+    return candidates[np.argsort(-values, kind="stable")]
+
+
+def top_k_rows(scores: np.ndarray, n: int) -> np.ndarray:
+    """For a 2-D `scores`, the columns of each row's n highest values, in no particular order (a partial sort only:
+    for averages over the n best, where their order does not matter)."""
+    return np.argpartition(-scores, n - 1, axis=1)[:, :n]
+
+
+def zscore(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """Standardised values (float32): mean 0 and spread 1 over `mask` where given (and not empty), so signals on
+    different scales can be blended."""
+    reference = values[mask] if mask is not None and mask.any() else values
+    spread = float(reference.std()) or 1.0
+    return ((values - float(reference.mean())) / spread).astype(np.float32)
