@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from bench.st_protocol import Run, Session, open_session
-from vidrec_core.paths import REPO_ROOT, SAMPLE_CATALOG
-from vidrec_core.share import encode_history
+from vidrec_core.core.paths import REPO_ROOT, SAMPLE_CATALOG
+from vidrec_core.saved.links import encode_history
 from vidrec_ui.history_state import HISTORY_KEY
 
 CHROMIUM = os.environ.get("VIDREC_CHROMIUM", "/usr/bin/chromium")

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 import pandas as pd
 
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
 
 WORDS = np.array(
     [
@@ -51,10 +51,17 @@ GENRES = np.array(["Drama", "Comedy", "Action", "Horror", "Romance", "Documentar
 def prepare(folder: Path, n: int) -> Path:
     """Write the catalog, its stored vectors and its stored maps into `folder` (the data folder)."""
     os.environ["VIDREC_DATA_DIR"] = str(folder / "data")
-    from vidrec_core.catalog import load_catalog
-    from vidrec_core.embed import MINILM_ID, EmbeddingStore, embed_texts, model_slug, text_hash, write_embedding_file
-    from vidrec_core.paths import cache_dir
-    from vidrec_core.projection import Projection, ProjectionConfig, embeddings_digest, file_name, save_projection
+    from vidrec_core.core.paths import cache_dir
+    from vidrec_core.data.load import load_catalog
+    from vidrec_core.embed.encoders import MINILM_ID
+    from vidrec_core.embed.store import EmbeddingStore, embed_texts, model_slug, text_hash, write_embedding_file
+    from vidrec_core.explore.projection import (
+        Projection,
+        ProjectionConfig,
+        embeddings_digest,
+        file_name,
+        save_projection,
+    )
 
     rng = np.random.default_rng(0)
     path = folder / f"videos_{n}.parquet"

@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 import pandas as pd
 
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
 
 RESULTS: dict[str, object] = {}
 
@@ -91,7 +91,7 @@ class PeakMemory:
 
 def synthetic_catalog(n: int, dim: int, seed: int = 0):
     """n videos with random unit vectors (the ranking half does not care what the text says)."""
-    from vidrec_core.catalog import Catalog
+    from vidrec_core.data.schema import Catalog
 
     rng = np.random.default_rng(seed)
     vectors = rng.standard_normal((n, dim), dtype=np.float32)
@@ -121,7 +121,7 @@ def synthetic_catalog(n: int, dim: int, seed: int = 0):
 
 
 def bench_edit_loop(sizes: list[int], edits: int) -> list[dict]:
-    from vidrec_core.personas import load_personas
+    from vidrec_core.data.personas import load_personas
     from vidrec_core.recommender import Recommender, load_recommender
 
     sample, _ = load_recommender(model="minilm")
@@ -167,9 +167,10 @@ def bench_edit_loop(sizes: list[int], edits: int) -> list[dict]:
 
 
 def bench_embedding(n_texts: int, batch_sizes: list[int]) -> list[dict]:
-    from vidrec_core.catalog import load_catalog
-    from vidrec_core.embed import EmbeddingStore, embed_texts, get_encoder
-    from vidrec_core.paths import SAMPLE_CATALOG
+    from vidrec_core.core.paths import SAMPLE_CATALOG
+    from vidrec_core.data.load import load_catalog
+    from vidrec_core.embed.registry import get_encoder
+    from vidrec_core.embed.store import EmbeddingStore, embed_texts
 
     texts = load_catalog(SAMPLE_CATALOG).texts[:n_texts]
     rows = []
@@ -218,8 +219,8 @@ def bench_embedding(n_texts: int, batch_sizes: list[int]) -> list[dict]:
 
 
 def bench_cluster_projection(sizes: list[int], umap_max: int) -> list[dict]:
-    from vidrec_core.cluster import ClusterConfig, cluster_catalog
-    from vidrec_core.projection import ProjectionConfig, fit_projection
+    from vidrec_core.explore.cluster import ClusterConfig, cluster_catalog
+    from vidrec_core.explore.projection import ProjectionConfig, fit_projection
     from vidrec_core.recommender import load_recommender
 
     sample, _ = load_recommender(model="minilm")
@@ -256,7 +257,7 @@ def bench_cluster_projection(sizes: list[int], umap_max: int) -> list[dict]:
 
 def bench_map_payload(sizes: list[int]) -> list[dict]:
     """Bytes of the plotly figure the map page sends for a catalog of each size (the page's sampling applies)."""
-    from vidrec_core.cluster import ClusterConfig, cluster_catalog
+    from vidrec_core.explore.cluster import ClusterConfig, cluster_catalog
     from vidrec_ui.map_data import sample_for_display
     from vidrec_ui.map_figure import build_map
 
@@ -286,11 +287,12 @@ def bench_cold_start(page: str, wait_text: str) -> dict:
     for name, code in {
         "import torch + sentence-transformers": "import sentence_transformers",
         "import streamlit": "import streamlit",
-        "model load (MiniLM)": "from vidrec_core.embed import get_encoder; get_encoder('minilm')",
+        "model load (MiniLM)": "from vidrec_core.embed.registry import get_encoder; get_encoder('minilm')",
         "catalog + shipped embeddings": (
-            "from vidrec_core.catalog import load_catalog\n"
-            "from vidrec_core.embed import MINILM_ID, EmbeddingStore, model_slug, text_hash\n"
-            "from vidrec_core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR\n"
+            "from vidrec_core.core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR\n"
+            "from vidrec_core.data.load import load_catalog\n"
+            "from vidrec_core.embed.encoders import MINILM_ID\n"
+            "from vidrec_core.embed.store import EmbeddingStore, model_slug, text_hash\n"
             "c = load_catalog(SAMPLE_CATALOG)\n"
             "f = SAMPLE_EMBEDDINGS_DIR / f'{model_slug(MINILM_ID)}.npz'\n"
             "EmbeddingStore(MINILM_ID, 384, None, [f]).lookup([text_hash(t) for t in c.texts])\n"

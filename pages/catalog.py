@@ -5,8 +5,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.history import EventKind
-from vidrec_core.rank import Filters, apply_filters
+from vidrec_core.profile.history import EventKind
+from vidrec_core.rank.filters import Filters, apply_filters
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import add_to_history
 from vidrec_ui.history_state import current_history_text

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.cluster import NOISE
-from vidrec_core.errors import VidrecError
+from vidrec_core.core.errors import VidrecError
+from vidrec_core.explore.cluster import NOISE
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.history_state import append_line, current_history_text
 from vidrec_ui.map_data import MAX_POINTS, cached_clusters, cached_hover, cached_projection, sample_for_display

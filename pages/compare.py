@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.errors import VidrecError
-from vidrec_core.exports import safe_csv
+from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.exports import safe_csv
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import strategy_controls
 from vidrec_ui.history_state import current_history_text, get, put

@@ -8,19 +8,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from vidrec_core.errors import VidrecError
-from vidrec_core.evaluate import (
-    BASELINES,
-    METRICS,
-    SHIPPED_RESULT,
-    EvalResult,
-    evaluate,
-    load_result,
-    reading,
-    row_label,
-    stored_result,
-    table_records,
-)
+from vidrec_core.core.errors import VidrecError
+from vidrec_core.evaluate.metrics import METRICS
+from vidrec_core.evaluate.report import reading, row_label, table_records
+from vidrec_core.evaluate.results import EvalResult
+from vidrec_core.evaluate.run import SHIPPED_RESULT, evaluate, load_result, stored_result
+from vidrec_core.evaluate.scorers import BASELINES
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.text import md_escape
 

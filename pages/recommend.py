@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.errors import VidrecError
+from vidrec_core.core.errors import VidrecError
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import recommendation_card
 from vidrec_ui.controls import current_view, filter_controls, strategy_controls

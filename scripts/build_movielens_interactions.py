@@ -1,6 +1,6 @@
 """Derive the MovieLens interaction log for the sample catalog and print the match figures.
 
-The app and the evaluation derive it themselves on first use (vidrec_core/movielens.py); this script shows the
+The app and the evaluation derive it themselves on first use (vidrec_core/data/movielens.py); this script shows the
 figures and can write the log elsewhere: `python scripts/build_movielens_interactions.py [OUT.csv]`.
 """
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vidrec_core.catalog import load_catalog
-from vidrec_core.movielens import derive, derived_log_path, write_log
-from vidrec_core.paths import SAMPLE_CATALOG
+from vidrec_core.core.paths import SAMPLE_CATALOG
+from vidrec_core.data.load import load_catalog
+from vidrec_core.data.movielens import derive, derived_log_path, write_log
 
 
 def main(argv: list[str]) -> int:

@@ -12,9 +12,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
-from vidrec_core.catalog import load_catalog
-from vidrec_core.embed import embed_texts, get_encoder, model_slug, text_hash, write_embedding_file
-from vidrec_core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR
+from vidrec_core.core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR
+from vidrec_core.data.load import load_catalog
+from vidrec_core.embed.registry import get_encoder
+from vidrec_core.embed.store import embed_texts, model_slug, text_hash, write_embedding_file
 
 
 def main(models: list[str]) -> int:

@@ -2,7 +2,7 @@
 
 Run after embed_sample.py: `python scripts/project_sample.py [minilm] [multilingual]`. Writes float16 coordinates,
 the settings and the embeddings' digest to sample_data/projections/ (the fitted UMAP models are not shipped: about
-18 MB each; new points are placed by nearest neighbours instead, see vidrec_core/projection.py).
+18 MB each; new points are placed by nearest neighbours instead, see vidrec_core/explore/projection.py).
 """
 
 from __future__ import annotations
@@ -13,14 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from vidrec_core.embed import model_slug
-from vidrec_core.projection import (
-    SAMPLE_PROJECTIONS_DIR,
-    ProjectionConfig,
-    file_name,
-    project,
-    save_projection,
-)
+from vidrec_core.embed.store import model_slug
+from vidrec_core.explore.projection import SAMPLE_PROJECTIONS_DIR, ProjectionConfig, file_name, project, save_projection
 from vidrec_core.recommender import load_recommender
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vidrec_core.catalog import Catalog, catalog_from_records
-from vidrec_core.embed import FakeEncoder, embed_texts
+from vidrec_core.data.schema import Catalog, catalog_from_records
+from vidrec_core.embed.encoders import FakeEncoder
+from vidrec_core.embed.store import embed_texts
 from vidrec_core.recommender import Recommender
 
 TINY_RECORDS = [

@@ -1,42 +1,45 @@
 """The engine's front door: a catalog, its embeddings and an encoder, answering histories and searches.
 
-The app and the command line both go through `Recommender`, so they always agree.
+The app and the command line both go through `Recommender` (and `load_recommender`), so they always agree.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from vidrec_core.catalog import Catalog, load_catalog
-from vidrec_core.core.vectors import top_k_rows
-from vidrec_core.embed import (
-    DEFAULT_BATCH_SIZE,
-    EmbeddingStore,
-    EmbedReport,
-    Encoder,
-    ProgressFn,
-    QueryEmbedder,
-    embed_texts,
-    get_encoder,
-    model_slug,
-)
-from vidrec_core.errors import HistoryError, VidrecError
-from vidrec_core.history import EMPTY_HISTORY_MESSAGE, Event, TitleMatcher, history_notices, parse_history
-from vidrec_core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR, cache_dir
-from vidrec_core.profile import (
-    STRATEGIES,
+from vidrec_core.core.errors import HistoryError, VidrecError
+from vidrec_core.data.interactions import load_interactions
+from vidrec_core.data.load import is_sample, open_catalog
+from vidrec_core.data.movielens import sample_interactions_path
+from vidrec_core.data.schema import Catalog
+from vidrec_core.embed.encoders import Encoder
+from vidrec_core.embed.queries import QueryEmbedder
+from vidrec_core.embed.registry import get_encoder
+from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
+from vidrec_core.learn.adapter import LearnedModel
+from vidrec_core.learn.artefacts import UnavailableModel, find_learned_model
+from vidrec_core.learn.collaborative import collaborative_from_log
+from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE, Event, history_notices, parse_history
+from vidrec_core.profile.matching import TitleMatcher
+from vidrec_core.profile.registry import STRATEGIES
+from vidrec_core.profile.strategies import (
     CollaborativeModel,
     EmbeddedHistory,
     ProfileResult,
     StrategyContext,
     StrategyParams,
     dislike_penalty,
+    nearest_known,
 )
-from vidrec_core.rank import Filters, Recommendation, explain, rank
+from vidrec_core.rank.explain import Recommendation, explain
+from vidrec_core.rank.filters import Filters
+from vidrec_core.rank.listmetrics import describe_list
+from vidrec_core.rank.select import rank
 
 
 @dataclass
@@ -70,29 +73,18 @@ def event_as_dict(event: Event) -> dict:
     return out
 
 
-def catalog_store(encoder: Encoder, writable: bool = True) -> EmbeddingStore:
-    """The store for one encoder: shipped sample vectors (read-only) plus the user's cache folder."""
-    folder: Path | None = cache_dir() / "embeddings"
-    if writable:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            folder = None
-    shipped = SAMPLE_EMBEDDINGS_DIR / f"{model_slug(encoder.name)}.npz"
-    return EmbeddingStore(encoder.name, encoder.dim, folder if writable else None, extra_files=[shipped])
-
-
 def embed_catalog(
     catalog: Catalog,
     encoder: Encoder,
     progress: ProgressFn | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
-    should_stop=None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[np.ndarray, EmbedReport]:
+    """The catalog's vectors: the store's, and any missing ones embedded and kept."""
     return embed_texts(
         encoder,
         catalog.texts,
-        catalog_store(encoder),
+        embedding_store(encoder),
         batch_size=batch_size,
         progress=progress,
         should_stop=should_stop,
@@ -108,7 +100,7 @@ class Recommender:
         item_vectors: np.ndarray,
         encoder: Encoder,
         collaborative: CollaborativeModel | None = None,
-        learned: object | None = None,
+        learned: LearnedModel | UnavailableModel | None = None,
     ):
         if item_vectors.shape != (len(catalog), encoder.dim):
             raise ValueError(
@@ -121,7 +113,7 @@ class Recommender:
         self.encoder = encoder
         self.queries = QueryEmbedder(encoder)
         self.collaborative = collaborative
-        self.learned = learned  # vidrec_core.learned.LearnedModel (or why none is usable) for the learned strategy
+        self.learned = learned  # the learned strategy's model, or why none is usable
 
     @cached_property
     def popularity(self) -> np.ndarray:
@@ -136,7 +128,7 @@ class Recommender:
         """For each video without interactions, the 10 most similar videos that have some (by embedding)."""
         if self.collaborative is None:
             return None
-        return nearest_known(self.items, self.collaborative.known)
+        return nearest_known(self.items, self.collaborative.known_)
 
     def context(self, params: StrategyParams | None = None) -> StrategyContext:
         return StrategyContext(
@@ -212,8 +204,6 @@ class Recommender:
 
     def list_metrics(self, result: RecommendationResult) -> dict[str, float | None]:
         """Similarity to the profile, intra-list diversity, genre spread and novelty of one answer's list."""
-        from vidrec_core.listmetrics import describe_list
-
         recs = result.recommendations
         return describe_list(
             self.items,
@@ -234,31 +224,13 @@ class Recommender:
         return list(zip(ranking.indices, ranking.scores, strict=True))
 
 
-def nearest_known(items: np.ndarray, known: np.ndarray, m: int = 10, chunk: int = 4096) -> np.ndarray:
-    """(n_items, m) rows of the m nearest known videos for every unknown video; -1 rows for known ones."""
-    out = np.full((len(items), m), -1, dtype=np.int64)
-    known_rows = np.flatnonzero(known)
-    if len(known_rows) == 0:
-        return out
-    m = min(m, len(known_rows))
-    unknown_rows = np.flatnonzero(~known)
-    for start in range(0, len(unknown_rows), chunk):
-        rows = unknown_rows[start : start + chunk]
-        sims = items[rows] @ items[known_rows].T
-        out[rows, :m] = known_rows[top_k_rows(sims, m)]
-    return out
-
-
 def load_collaborative(catalog: Catalog, interactions: str | Path | None = None) -> CollaborativeModel | None:
     """Item-kNN from an interaction log; for the sample catalog the MovieLens log is used by default.
 
     Returns None when there is no log for this catalog (the hybrid strategy then says it uses content alone).
     """
-    from vidrec_core.collab import collaborative_from_log, load_interactions
-    from vidrec_core.movielens import sample_interactions_path
-
     if interactions is None:
-        if catalog.name != "sample":
+        if not is_sample(catalog):
             return None
         try:
             interactions = sample_interactions_path()
@@ -274,7 +246,7 @@ def load_recommender(
     interactions: str | Path | None = None,
 ) -> tuple[Recommender, EmbedReport]:
     """Everything the command line needs in one call; the app caches the same pieces separately."""
-    catalog = load_catalog(catalog_path or SAMPLE_CATALOG, name=None if catalog_path else "sample")
+    catalog = open_catalog(catalog_path)
     encoder = get_encoder(model)
     vectors, report = embed_catalog(catalog, encoder, progress=progress)
     collaborative = load_collaborative(catalog, interactions)
@@ -282,8 +254,6 @@ def load_recommender(
     return Recommender(catalog, vectors, encoder, collaborative=collaborative, learned=learned), report
 
 
-def load_learned(catalog: Catalog, encoder: Encoder):
-    """The learned strategy's model for this catalog and encoder, or the reason there is none (see learned.py)."""
-    from vidrec_core.learned import find_learned_model
-
+def load_learned(catalog: Catalog, encoder: Encoder) -> LearnedModel | UnavailableModel:
+    """The learned strategy's model for this catalog and encoder, or the reason there is none."""
     return find_learned_model(catalog.digest, catalog.name, encoder.name)

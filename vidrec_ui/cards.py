@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vidrec_core.history import EventKind, format_line, shorten
-from vidrec_core.rank import Recommendation
+from vidrec_core.profile.history import EventKind, format_line, shorten
+from vidrec_core.rank.explain import Recommendation
 from vidrec_ui.history_state import append_line
 from vidrec_ui.text import md_escape
 

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.catalog import Catalog
-from vidrec_core.profile import STRATEGIES, STRATEGY_DESCRIPTIONS, StrategyParams
-from vidrec_core.rank import Filters
+from vidrec_core.data.schema import Catalog
+from vidrec_core.profile.registry import STRATEGIES, STRATEGY_DESCRIPTIONS
+from vidrec_core.profile.strategies import StrategyParams
+from vidrec_core.rank.filters import Filters
 from vidrec_ui.history_state import bind, get, put
 
 DEFAULTS = {"strategy": "mean", "k": 10, "diversity": 0.0, "half_life": 5.0, "hybrid_weight": 0.5}

@@ -1,7 +1,7 @@
 """The Data page's pieces: upload, map columns, validate, pick the encoder, embed as a cancellable job, keep.
 
-The engine work is in `vidrec_core.upload` and `vidrec_core.catalog_store`; this module only reads widgets and
-draws. Every catalog text is shown as plain text (`md_escape`, `st.dataframe`).
+The engine work is in `vidrec_core.data` (readers, prepare, kept) and `vidrec_core.embed`; this module only reads
+widgets and draws. Every catalog text is shown as plain text (`md_escape`, `st.dataframe`).
 """
 
 from __future__ import annotations
@@ -14,32 +14,44 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.catalog import EXTRA_PREFIX, Catalog, guess_column_roles, load_catalog
-from vidrec_core.catalog_store import CatalogStore, KeptCatalog
+from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.progress import RateMeter
 from vidrec_core.core.settings import max_rows
-from vidrec_core.embed import DEFAULT_BATCH_SIZE, embed_texts
-from vidrec_core.errors import VidrecError
-from vidrec_core.progress import RateMeter
-from vidrec_core.recommender import catalog_store
-from vidrec_core.upload import (
-    ENCODINGS,
-    MODEL_MAX_TOKENS,
-    ROLE_LABELS,
+from vidrec_core.data.kept import KeptCatalog, KeptCatalogs
+from vidrec_core.data.load import load_catalog
+from vidrec_core.data.prepare import (
     TITLES_ONLY_MESSAGE,
-    RawTable,
-    codec_label,
     count_duplicate_ids,
     default_text_fields,
     list_cell_preview,
     prepare_catalog,
     propose_encoder,
-    read_bytes_table,
     text_field_choices,
 )
-from vidrec_ui.resources import MODELS, cached_encoder, kept_catalogs
+from vidrec_core.data.readers import ENCODINGS, RawTable, codec_label, read_bytes_table
+from vidrec_core.data.schema import EXTRA_PREFIX, Catalog, guess_column_roles
+from vidrec_core.embed.registry import ENCODERS, label, max_tokens
+from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, embed_texts, embedding_store
+from vidrec_ui.resources import cached_encoder, kept_catalogs
 from vidrec_ui.sidebar import select_catalog
 from vidrec_ui.text import md_escape
 
+# How the Data page names each column role.
+ROLE_LABELS: dict[str, str] = {
+    "title": "Title (required)",
+    "overview": "Description",
+    "genres": "Genres",
+    "keywords": "Tags / keywords",
+    "year": "Year or date",
+    "runtime": "Duration",
+    "language": "Language",
+    "id": "Id",
+    "tagline": "Tagline",
+    "popularity": "Popularity / views",
+    "vote_average": "Rating",
+    "director": "Director",
+    "cast": "Cast",
+}
 MAIN_ROLES = ("title", "overview", "genres", "keywords", "year", "runtime", "language", "id")
 MORE_ROLES = ("tagline", "popularity", "vote_average", "director", "cast")
 NONE = "—"
@@ -182,9 +194,9 @@ def render_upload() -> None:
     proposal = propose_encoder(_proposal_frame(raw, roles))
     model = st.selectbox(
         "Language model for this catalog",
-        list(MODELS),
-        index=list(MODELS).index(proposal.model),
-        format_func=MODELS.get,
+        list(ENCODERS),
+        index=list(ENCODERS).index(proposal.model),
+        format_func=label,
         key=f"data_{ns}_model_{proposal.model}",
     )
     if proposal.model == "multilingual":
@@ -197,7 +209,7 @@ def render_upload() -> None:
             roles,
             fields,
             name=name or "catalog",
-            max_tokens=MODEL_MAX_TOKENS.get(model, 256),
+            max_tokens=max_tokens(model),
             duplicates=duplicates,
         )
     except VidrecError as exc:
@@ -216,7 +228,7 @@ def render_upload() -> None:
         kept = _kept_for(save_key)
         if kept is None:
             try:
-                kept = CatalogStore().add(
+                kept = KeptCatalogs().add(
                     catalog,
                     name=name or Path(raw.file_name).stem,
                     file_name=raw.file_name,
@@ -242,7 +254,7 @@ def _kept_for(save_key: str) -> KeptCatalog | None:
     if slug is None:
         return None
     try:
-        return CatalogStore().get(slug)
+        return KeptCatalogs().get(slug)
     except VidrecError:
         return None
 
@@ -273,7 +285,7 @@ def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
         _, report = embed_texts(
             encoder,
             catalog.texts,
-            catalog_store(encoder),
+            embedding_store(encoder),
             batch_size=DEFAULT_BATCH_SIZE,
             chunk_size=CHUNK,
             progress=progress,
@@ -282,9 +294,9 @@ def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
         st.error(md_escape(exc))
         return
     try:
-        CatalogStore().mark_embedded(kept.slug, encoder.name, seconds=round(time.monotonic() - started, 1))
+        KeptCatalogs().mark_embedded(kept.slug, encoder.name, seconds=round(time.monotonic() - started, 1))
         if kept.model != model:
-            CatalogStore().set_model(kept.slug, model)
+            KeptCatalogs().set_model(kept.slug, model)
     except VidrecError as exc:  # the vectors are done; only the record that they are is missing
         st.error(md_escape(f"{exc} The embedding finished, but pressing Embed again is needed after a restart."))
         return
@@ -332,7 +344,7 @@ def render_kept() -> None:
                 "name": [k.name for k in kept],
                 "file": [k.file_name for k in kept],
                 "videos": [k.rows for k in kept],
-                "language model": [MODELS.get(k.model, k.model) for k in kept],
+                "language model": [label(k.model) for k in kept],
                 "embedded": ["yes" if k.is_embedded(k.model) else "not finished" for k in kept],
                 "titles only": ["yes" if k.titles_only else "" for k in kept],
                 "added": [k.created for k in kept],
@@ -349,7 +361,7 @@ def render_kept() -> None:
         new_name = st.text_input("New name", value=current.name, key=f"data_rename_{slug}", max_chars=80)
         if st.button("Rename", key=f"data_rename_button_{slug}"):
             try:
-                CatalogStore().rename(slug, new_name)
+                KeptCatalogs().rename(slug, new_name)
             except VidrecError as exc:
                 st.error(md_escape(exc))
             else:
@@ -358,15 +370,15 @@ def render_kept() -> None:
     with embed_col:
         model = st.selectbox(
             "Language model",
-            list(MODELS),
-            index=list(MODELS).index(current.model) if current.model in MODELS else 0,
-            format_func=MODELS.get,
+            list(ENCODERS),
+            index=list(ENCODERS).index(current.model) if current.model in ENCODERS else 0,
+            format_func=label,
             key=f"data_model_{slug}",
         )
         if current.is_embedded(model):
             if st.button("Use in the app", key=f"data_use_{slug}"):
                 if current.model != model:
-                    CatalogStore().set_model(slug, model)
+                    KeptCatalogs().set_model(slug, model)
                 select_catalog(str(current.path), model)
                 rerun_app()
         elif st.button("Embed (resumes where it stopped)", key=f"data_resume_{slug}"):
@@ -380,7 +392,7 @@ def render_kept() -> None:
         sure = st.checkbox("Yes, delete this catalog", key=f"data_delete_sure_{slug}")
         if st.button("Delete", key=f"data_delete_{slug}", disabled=not sure):
             try:
-                CatalogStore().delete(slug)
+                KeptCatalogs().delete(slug)
             except VidrecError as exc:
                 st.error(md_escape(exc))
             else:

@@ -7,7 +7,7 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.history import Event, EventKind, format_line
+from vidrec_core.profile.history import Event, EventKind, format_line
 from vidrec_ui.history_state import set_history
 
 KINDS = [kind.value for kind in EventKind]

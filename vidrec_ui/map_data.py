@@ -1,7 +1,8 @@
 """Cached pieces of the map page: projections, clusters and hover texts, computed once per catalog and model.
 
 Keys are the catalog digest, the model name and the settings, so changing only the colouring or a highlight reuses
-everything here. Projections are also stored on disk (vidrec_core.projection), and the sample's ship precomputed.
+everything here. Projections are also stored on disk (vidrec_core.explore.projection), and the sample's ship
+precomputed.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from vidrec_core.cluster import ClusterConfig, ClusterResult, cluster_catalog
-from vidrec_core.projection import Projection, ProjectionConfig, project
+from vidrec_core.explore.cluster import ClusterConfig, ClusterResult, cluster_catalog
+from vidrec_core.explore.projection import Projection, ProjectionConfig, project
 from vidrec_core.recommender import Recommender
 from vidrec_ui.text import hover_escape
 
@@ -34,7 +35,7 @@ def cached_clusters(
 ) -> ClusterResult:
     config = ClusterConfig(method=method, k=k, min_cluster_size=min_cluster_size)  # type: ignore[arg-type]
     space = None
-    if method == "hdbscan":  # density groups on the 2D map: see vidrec_core.cluster.assign
+    if method == "hdbscan":  # density groups on the 2D map: see vidrec_core.explore.cluster.assign
         space = cached_projection(_recommender, catalog_digest, model, 2).coords
     return cluster_catalog(_recommender.catalog, _recommender.items, config, space=space)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from vidrec_core.cluster import NOISE, ClusterResult
+from vidrec_core.explore.cluster import NOISE, ClusterResult
 from vidrec_ui.text import hover_escape
 
 COLOUR_BY = ("cluster", "genre", "year", "language")

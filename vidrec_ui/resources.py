@@ -8,20 +8,18 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from vidrec_core.catalog import Catalog, load_catalog
-from vidrec_core.catalog_store import CatalogStore, KeptCatalog, is_kept_catalog
+from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.core.settings import CATALOG, extra_catalog
-from vidrec_core.embed import Encoder, get_encoder
-from vidrec_core.errors import VidrecError
-from vidrec_core.paths import SAMPLE_CATALOG
-from vidrec_core.personas import Persona, load_personas
-from vidrec_core.recommender import Recommender, embed_catalog, load_collaborative
+from vidrec_core.data.kept import KeptCatalog, KeptCatalogs, is_kept_catalog
+from vidrec_core.data.load import open_catalog
+from vidrec_core.data.personas import Persona, load_personas
+from vidrec_core.data.schema import Catalog
+from vidrec_core.embed.encoders import Encoder
+from vidrec_core.embed.registry import get_encoder, label
+from vidrec_core.recommender import Recommender, embed_catalog, load_collaborative, load_learned
 from vidrec_ui.text import md_escape
 
-MODELS = {
-    "minilm": "MiniLM (English, 384-d)",
-    "multilingual": "Universal Sentence Encoder (16 languages incl. Chinese, 512-d)",
-}
 SAMPLE_LABEL = "Sample: TMDB 5000 movies"
 
 
@@ -40,7 +38,7 @@ class CatalogChoice:
 
 def kept_catalogs() -> tuple[list[KeptCatalog], list[str]]:
     """Kept catalogs (read fresh each run: renames and deletes show at once) and problems met reading them."""
-    store = CatalogStore()
+    store = KeptCatalogs()
     return store.list(), list(store.problems)
 
 
@@ -58,7 +56,7 @@ def catalog_choices() -> list[CatalogChoice]:
 def kept_catalog_at(path: str) -> KeptCatalog | None:
     if not is_kept_catalog(path):
         return None
-    return CatalogStore().find(path)
+    return KeptCatalogs().find(path)
 
 
 @st.cache_resource(show_spinner="Loading the language model…")
@@ -68,7 +66,7 @@ def cached_encoder(model: str) -> Encoder:
 
 @st.cache_resource(show_spinner="Reading the catalog…", max_entries=8)
 def cached_catalog(path: str) -> Catalog:
-    return load_catalog(path, name="sample" if path == str(SAMPLE_CATALOG) else None)
+    return open_catalog(None if path == str(SAMPLE_CATALOG) else path)  # the sample choice is the sample
 
 
 @st.cache_resource(show_spinner="Learning what viewers watch together…", max_entries=8)
@@ -94,8 +92,6 @@ def cached_recommender(path: str, model: str) -> Recommender:
 @st.cache_resource(show_spinner="Loading the learned model…", max_entries=8)
 def cached_learned(path: str, model: str):
     """The learned strategy's trained adapter for this catalog and model (or why none is usable)."""
-    from vidrec_core.recommender import load_learned
-
     return load_learned(cached_catalog(path), cached_encoder(model))
 
 
@@ -111,7 +107,7 @@ def current_recommender() -> Recommender | None:
     kept = kept_catalog_at(path)
     if kept is not None and not kept.is_embedded(model) and kept.rows > INLINE_EMBED_LIMIT:
         st.info(
-            f"The catalog '{md_escape(kept.name)}' is not embedded with {MODELS.get(model, model)} yet "
+            f"The catalog '{md_escape(kept.name)}' is not embedded with {label(model)} yet "
             f"({kept.rows:,} videos). "
             "Open the Data page and press 'Embed' there: it shows the progress and can be cancelled and resumed."
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vidrec_core.errors import VidrecError
-from vidrec_core.store import HistoryStore
+from vidrec_core.core.errors import VidrecError
+from vidrec_core.saved.histories import SavedHistories
 from vidrec_ui.controls import VIEW_KEYS
 from vidrec_ui.history_state import current_history_text, get, put, set_history
 from vidrec_ui.resources import cached_personas
@@ -15,8 +15,8 @@ from vidrec_ui.text import md_escape
 MESSAGE_KEY = "_saved_message"
 
 
-def _store() -> HistoryStore:
-    return HistoryStore(read_only=frozenset(cached_personas()))
+def _store() -> SavedHistories:
+    return SavedHistories(read_only=frozenset(cached_personas()))
 
 
 def _report(kind: str, text: str) -> None:

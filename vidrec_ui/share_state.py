@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vidrec_core.profile import STRATEGIES
-from vidrec_core.share import MAX_PARAM_CHARS, ShareError, params_to_view, view_to_params
+from vidrec_core.profile.registry import STRATEGIES
+from vidrec_core.saved.links import MAX_PARAM_CHARS, ShareError, params_to_view, view_to_params
 from vidrec_ui.history_state import put, set_history
 
 RESTORED_FLAG = "_view_restored"

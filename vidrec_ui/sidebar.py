@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from vidrec_core.errors import VidrecError
-from vidrec_core.paths import SAMPLE_CATALOG
-from vidrec_ui.resources import MODELS, CatalogChoice, cached_catalog, catalog_choices, kept_catalogs
+from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.paths import SAMPLE_CATALOG
+from vidrec_core.embed.registry import ENCODERS, label
+from vidrec_ui.resources import CatalogChoice, cached_catalog, catalog_choices, kept_catalogs
 from vidrec_ui.text import md_escape
 
 CHOICE_KEY = "catalog_choice"  # the selected catalog's path (labels change on rename, paths do not)
@@ -21,7 +22,7 @@ def select_catalog(path: str, model: str | None = None) -> None:
 def _follow_catalog_model(choices: dict[str, CatalogChoice]) -> None:
     """On a catalog switch the model follows the catalog's chosen encoder; the user may change it after."""
     choice = choices.get(st.session_state.get(CHOICE_KEY, ""))
-    if choice is not None and choice.model in MODELS:
+    if choice is not None and choice.model in ENCODERS:
         st.session_state["model"] = choice.model
 
 
@@ -32,7 +33,7 @@ def render_sidebar() -> None:
     if pending is not None and pending[0] in choices:
         st.session_state[CHOICE_KEY] = pending[0]
         model = pending[1] or choices[pending[0]].model
-        if model in MODELS:
+        if model in ENCODERS:
             st.session_state["model"] = model
     if st.session_state.get(CHOICE_KEY) not in choices:  # deleted, or first run
         st.session_state.pop(CHOICE_KEY, None)
@@ -48,7 +49,7 @@ def render_sidebar() -> None:
             help="The sample, and the catalogs kept from the Data page.",
         )
         choice = choices[path]
-        st.selectbox("Language model", list(MODELS), format_func=MODELS.get, key="model")
+        st.selectbox("Language model", list(ENCODERS), format_func=label, key="model")
         for problem in kept_catalogs()[1]:
             st.caption(md_escape(problem))
         try:

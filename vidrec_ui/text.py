@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 import re
 
-from vidrec_core.plaintext import visible
+from vidrec_core.core.plaintext import visible
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
 

@@ -14,8 +14,8 @@ from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import titles, unescaped
 from tests.bad_cases import CATALOG_FILES, HISTORIES, ODD_CATALOGS, parquet_bytes
-from vidrec_core.catalog_store import CatalogStore
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.data.kept import KeptCatalogs
 
 pytestmark = pytest.mark.app
 TIMEOUT = 300
@@ -89,7 +89,7 @@ def test_odd_catalogs_are_embedded_and_kept(data_page, name):
     data_page.button(key="data_embed").click().run()
     assert not data_page.exception, data_page.exception
     assert "is saved and embedded" in unescaped(data_page.success)
-    assert any(k.name == name for k in CatalogStore().list())
+    assert any(k.name == name for k in KeptCatalogs().list())
 
 
 def test_a_file_over_the_row_limit_names_the_limit(monkeypatch):
@@ -164,7 +164,7 @@ def test_a_full_disk_while_saving_a_catalog_keeps_what_was_kept(monkeypatch):
     at = open_app("pages/data.py")
     _upload(at, "first.csv", GOOD_CSV)
     at.button(key="data_embed").click().run()
-    assert [k.name for k in CatalogStore().list()] == ["first"]
+    assert [k.name for k in KeptCatalogs().list()] == ["first"]
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -174,11 +174,11 @@ def test_a_full_disk_while_saving_a_catalog_keeps_what_was_kept(monkeypatch):
     at.button(key="data_embed").click().run()
     assert not at.exception, at.exception
     assert "No space left on device" in unescaped(at.error)
-    assert [k.name for k in CatalogStore().list()] == ["first"]
+    assert [k.name for k in KeptCatalogs().list()] == ["first"]
 
 
 def test_a_full_disk_while_embedding_says_the_vectors_were_not_kept(monkeypatch):
-    import vidrec_core.embed as embed
+    import vidrec_core.embed.store as embed
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

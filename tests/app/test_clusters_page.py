@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.app
 TIMEOUT = 180

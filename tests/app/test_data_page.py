@@ -7,9 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import unescaped
-from vidrec_core.catalog_store import CatalogStore
-from vidrec_core.paths import REPO_ROOT
-from vidrec_core.upload import prepare_catalog
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.data.kept import KeptCatalogs
+from vidrec_core.data.prepare import prepare_catalog
 
 pytestmark = pytest.mark.app
 TIMEOUT = 180
@@ -53,7 +53,7 @@ def test_upload_map_embed_and_the_sidebar_switches_to_it():
     at.button(key="data_embed").click().run()
     assert not at.exception, at.exception
     assert "is saved and embedded (6 new" in texts(at, "success")
-    kept = CatalogStore().list()
+    kept = KeptCatalogs().list()
     assert [k.name for k in kept] == ["my videos"] and kept[0].is_embedded("minilm")
     assert at.session_state["pending_catalog"] == (str(kept[0].path), "minilm")
 
@@ -101,7 +101,7 @@ def test_bad_files_get_a_message(name, data, message):
 def test_sidebar_lists_kept_catalogs_and_the_model_follows_the_catalog():
     frame = pd.DataFrame({"title": ["A", "B", "C"]})
     catalog = prepare_catalog(frame, {"title": "title"}, name="x").catalog
-    kept = CatalogStore().add(catalog, name="Titles only", model="multilingual")
+    kept = KeptCatalogs().add(catalog, name="Titles only", model="multilingual")
     # AppTest runs the shared sidebar on a session's first run only, so each check starts a session.
     at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
@@ -118,12 +118,12 @@ def test_sidebar_lists_kept_catalogs_and_the_model_follows_the_catalog():
     at.run()
     at.text_input(key=f"data_rename_{kept.slug}").set_value("Renamed").run()
     at.button(key=f"data_rename_button_{kept.slug}").click().run()
-    assert CatalogStore().get(kept.slug).name == "Renamed"
+    assert KeptCatalogs().get(kept.slug).name == "Renamed"
     assert "Renamed" in texts(at, "success")
     at.checkbox(key=f"data_delete_sure_{kept.slug}").check().run()
     at.button(key=f"data_delete_{kept.slug}").click().run()
     assert not at.exception, at.exception
-    assert CatalogStore().list() == []
+    assert KeptCatalogs().list() == []
     again = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
     again.session_state["catalog_choice"] = str(kept.path)  # the deleted catalog was selected
     again.run()
@@ -147,5 +147,5 @@ def test_a_workbook_with_several_sheets_lets_the_viewer_choose_one():
     assert at.text_input(key=next(t.key for t in at.text_input if t.label == "Catalog name")).value == "shows (Series)"
     at.button(key="data_embed").click().run()
     assert not at.exception, at.exception
-    (kept,) = CatalogStore().list()
+    (kept,) = KeptCatalogs().list()
     assert kept.name == "shows (Series)" and kept.rows == 1

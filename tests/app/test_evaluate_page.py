@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from vidrec_core.evaluate import SHIPPED_RESULT, load_result
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.evaluate.run import SHIPPED_RESULT, load_result
 
 pytestmark = pytest.mark.app
 

@@ -7,8 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import titles
-from vidrec_core.paths import REPO_ROOT
-from vidrec_core.share import view_to_params
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.saved.links import view_to_params
 
 pytestmark = pytest.mark.app
 TIMEOUT = 180

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
 
 CHROMIUM = os.environ.get("VIDREC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

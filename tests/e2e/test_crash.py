@@ -16,8 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import started_app
-from vidrec_core.catalog_store import CatalogStore
-from vidrec_core.store import HistoryStore
+from vidrec_core.data.kept import KeptCatalogs
+from vidrec_core.saved.histories import SavedHistories
 
 pytestmark = pytest.mark.e2e
 ROWS = 700
@@ -127,10 +127,10 @@ def test_kill_9_mid_embedding_then_restart_keeps_everything(browser, tmp_path, m
         server.wait()
     context.close()
 
-    histories = HistoryStore()
+    histories = SavedHistories()
     assert histories.integrity_ok()
     assert histories.load("Before the crash").text == HISTORY
-    (kept,) = CatalogStore().list()
+    (kept,) = KeptCatalogs().list()
     assert kept.name == "crash_shows" and kept.rows == ROWS and not kept.is_embedded("minilm")
 
     context, page = open_page(browser)
@@ -147,8 +147,8 @@ def test_kill_9_mid_embedding_then_restart_keeps_everything(browser, tmp_path, m
         print(f"after the kill: {known} videos already embedded, {new} embedded on resume")
         assert new + known == ROWS and known >= 128  # the chunks finished before the kill were kept
     context.close()
-    assert HistoryStore().integrity_ok()
-    assert CatalogStore().list()[0].is_embedded("minilm")
+    assert SavedHistories().integrity_ok()
+    assert KeptCatalogs().list()[0].is_embedded("minilm")
 
 
 def test_cancel_stops_embedding_and_embed_resumes_where_it_stopped(browser, tmp_path, monkeypatch):
@@ -169,7 +169,7 @@ def test_cancel_stops_embedding_and_embed_resumes_where_it_stopped(browser, tmp_
         page.get_by_role("button", name="Cancel", exact=True).click()
         cancelled = page.get_by_text(re.compile(rf"Embedding of 'cancel_shows' cancelled after \d+ of {ROWS} videos"))
         expect(cancelled).to_be_visible()
-        (kept,) = CatalogStore().list()
+        (kept,) = KeptCatalogs().list()
         assert not kept.is_embedded("minilm")
         page.get_by_role("button", name="Embed (resumes where it stopped)").click()
         done = page.get_by_text(re.compile(r"'cancel_shows' is saved and embedded \(\d+ new, \d+ already known\)"))
@@ -178,4 +178,4 @@ def test_cancel_stops_embedding_and_embed_resumes_where_it_stopped(browser, tmp_
         print(f"after Cancel: {known} videos already embedded, {new} embedded on resume")
         assert new + known == ROWS and known >= 128
     context.close()
-    assert CatalogStore().list()[0].is_embedded("minilm")
+    assert KeptCatalogs().list()[0].is_embedded("minilm")

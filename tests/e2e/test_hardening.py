@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import running_app
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 HOSTILE = REPO_ROOT / "tests" / "data" / "hostile_catalog.csv"

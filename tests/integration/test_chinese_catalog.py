@@ -6,12 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vidrec_core.catalog import guess_column_roles, load_catalog
-from vidrec_core.catalog_store import CatalogStore
-from vidrec_core.cluster import ClusterConfig, cluster_catalog
-from vidrec_core.embed import get_encoder
+from vidrec_core.data.kept import KeptCatalogs
+from vidrec_core.data.load import load_catalog
+from vidrec_core.data.prepare import prepare_catalog, propose_encoder
+from vidrec_core.data.readers import read_bytes_table
+from vidrec_core.data.schema import guess_column_roles
+from vidrec_core.embed.registry import get_encoder
+from vidrec_core.explore.cluster import ClusterConfig, cluster_catalog
 from vidrec_core.recommender import Recommender, embed_catalog
-from vidrec_core.upload import prepare_catalog, propose_encoder, read_bytes_table
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +51,7 @@ def _keep_chinese_catalog():
     assert roles == {"title": "片名", "overview": "简介", "genres": "类型"}
     prepared = prepare_catalog(raw, roles, name="中文视频")
     assert propose_encoder(prepared.catalog.frame).model == "multilingual"
-    kept = CatalogStore().add(prepared.catalog, name="中文视频", file_name=raw.file_name, model="multilingual")
+    kept = KeptCatalogs().add(prepared.catalog, name="中文视频", file_name=raw.file_name, model="multilingual")
     return kept.path
 
 

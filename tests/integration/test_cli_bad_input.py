@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from tests.bad_cases import CATALOG_FILES, HISTORIES, write_case
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ def test_cli_answers_every_bad_history(monkeypatch, capsys, name):
     import json
     import types
 
-    from vidrec_core.__main__ import main
+    from vidrec_core.cli.main import main
 
     text, expected = HISTORIES[name]
     monkeypatch.setattr("sys.stdin", types.SimpleNamespace(buffer=io.BytesIO(text.encode("utf-8"))))

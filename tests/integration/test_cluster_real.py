@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 
-from vidrec_core.paths import REPO_ROOT
-from vidrec_core.projection import read_projection
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.explore.projection import read_projection
 
 pytestmark = pytest.mark.integration
 

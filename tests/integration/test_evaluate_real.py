@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.integration
 

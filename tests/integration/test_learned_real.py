@@ -9,8 +9,9 @@ import sys
 
 import pytest
 
-from vidrec_core.learned import LearnedModel, UnavailableModel, find_learned_model, shipped_artefact_path
-from vidrec_core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.learn.adapter import LearnedModel
+from vidrec_core.learn.artefacts import UnavailableModel, find_learned_model, shipped_artefact_path
 
 pytestmark = pytest.mark.integration
 
@@ -42,7 +43,7 @@ def test_train_command_on_a_small_subset_writes_an_artefact(tmp_path):
     summary = json.loads(done.stdout)
     assert summary["encoder"] == "sentence-transformers/all-MiniLM-L6-v2" and summary["summary"]["epochs"] == 1
     model = LearnedModel.load(out, catalog_digest=summary["catalog_digest"], encoder=summary["encoder"])
-    assert model.n_items == 4803 and out.stat().st_size < 5_000_000
+    assert model.n_items_ == 4803 and out.stat().st_size < 5_000_000
     # The same artefact offered for another catalog is refused with the reason, and the strategy falls back.
     os.environ["VIDREC_LEARNED_MODEL"] = str(out)
     try:
@@ -53,7 +54,7 @@ def test_train_command_on_a_small_subset_writes_an_artefact(tmp_path):
 
 
 def test_the_shipped_model_answers_a_persona():
-    from vidrec_core.personas import load_personas
+    from vidrec_core.data.personas import load_personas
 
     assert shipped_artefact_path("minilm").is_file(), "the shipped learned artefact is missing"
     from vidrec_core.recommender import load_recommender

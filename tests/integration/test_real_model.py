@@ -10,9 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-from vidrec_core.embed import get_encoder
-from vidrec_core.paths import REPO_ROOT
-from vidrec_core.personas import load_personas
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.data.personas import load_personas
+from vidrec_core.embed.registry import get_encoder
 from vidrec_core.recommender import load_recommender
 
 pytestmark = pytest.mark.integration

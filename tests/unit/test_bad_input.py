@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.bad_cases import CASE_FLOOR, CATALOG_FILES, HISTORIES, ODD_CATALOGS, write_case
-from vidrec_core.catalog import load_catalog
-from vidrec_core.errors import CatalogError, HistoryError
-from vidrec_core.history import MAX_EVENTS, MAX_LINE_CHARS, parse_history
-from vidrec_core.profile import STRATEGIES
+from vidrec_core.core.errors import CatalogError, HistoryError
+from vidrec_core.data.load import load_catalog
+from vidrec_core.profile.history import MAX_EVENTS, MAX_LINE_CHARS, parse_history
+from vidrec_core.profile.registry import STRATEGIES
 
 
 @pytest.mark.parametrize("name", list(HISTORIES))
@@ -32,8 +32,8 @@ def test_histories(tiny_recommender, name):
 
 
 def test_titles_shared_by_several_videos_pick_the_year_or_the_most_popular(tiny_catalog):
-    from vidrec_core.catalog import catalog_from_records
-    from vidrec_core.history import TitleMatcher
+    from vidrec_core.data.schema import catalog_from_records
+    from vidrec_core.profile.matching import TitleMatcher
 
     catalog = catalog_from_records(
         [
@@ -63,7 +63,7 @@ def test_bad_catalog_files(tmp_path, name):
 
 @pytest.mark.parametrize("name", list(ODD_CATALOGS))
 def test_odd_but_valid_catalogs_work_end_to_end(tmp_path, fake_encoder, name):
-    from vidrec_core.embed import embed_texts
+    from vidrec_core.embed.store import embed_texts
     from vidrec_core.recommender import Recommender
 
     path = tmp_path / "videos.parquet"

@@ -3,14 +3,9 @@ import json
 import pandas as pd
 import pytest
 
-from vidrec_core.catalog import (
-    build_text,
-    guess_column_roles,
-    load_catalog,
-    normalise_catalog,
-    parse_list,
-)
-from vidrec_core.errors import CatalogError
+from vidrec_core.core.errors import CatalogError
+from vidrec_core.data.load import load_catalog
+from vidrec_core.data.schema import build_text, guess_column_roles, normalise_catalog, parse_list
 
 ROWS = [
     {"Name": "Alpha", "Plot": "first video", "Category": "Drama|Comedy", "release_date": "2001-05-02", "ID": "a"},
@@ -117,7 +112,7 @@ def test_text_puts_title_first_and_names_genres():
 
 def test_digest_changes_when_text_changes(tiny_catalog):
     from tests.conftest import TINY_RECORDS
-    from vidrec_core.catalog import catalog_from_records
+    from vidrec_core.data.schema import catalog_from_records
 
     edited = [dict(r) for r in TINY_RECORDS]
     edited[0]["overview"] = "something else"

@@ -5,17 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vidrec_core.catalog import catalog_from_records
-from vidrec_core.cluster import (
-    NOISE,
-    ClusterConfig,
-    ClusterError,
-    candidate_ks,
-    cluster_catalog,
-    ctfidf_keywords,
-    describe,
-    tokenize,
-)
+from vidrec_core.data.schema import catalog_from_records
+from vidrec_core.explore.cluster import NOISE, ClusterConfig, ClusterError, candidate_ks, cluster_catalog, describe
+from vidrec_core.explore.naming import ctfidf_keywords, tokenize
 
 GROUPS = {"s": {"s1", "s2", "s3"}, "h": {"h1", "h2", "h3"}, "r": {"r1", "r2", "r3"}}
 

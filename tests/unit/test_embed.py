@@ -1,14 +1,9 @@
 import numpy as np
 import pytest
 
-from vidrec_core.embed import (
-    EmbeddingStore,
-    FakeEncoder,
-    QueryEmbedder,
-    embed_texts,
-    text_hash,
-    write_embedding_file,
-)
+from vidrec_core.embed.encoders import FakeEncoder
+from vidrec_core.embed.queries import QueryEmbedder
+from vidrec_core.embed.store import EmbeddingStore, embed_texts, text_hash, write_embedding_file
 
 TEXTS = ["space rocket", "haunted house", "love story", "space rocket", "courtroom drama"]
 
@@ -158,7 +153,7 @@ def test_kill_during_an_embedding_job_keeps_finished_chunks(tmp_path):
 def test_a_full_disk_keeps_embedding_and_says_nothing_was_saved(tmp_path, monkeypatch):
     import errno
 
-    import vidrec_core.embed as embed
+    import vidrec_core.embed.store as embed
 
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -8,28 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vidrec_core.catalog import catalog_from_records
-from vidrec_core.collab import TitleYearIndex, interactions_from_frame
-from vidrec_core.evaluate import (
-    Estimate,
-    EvalResult,
-    EvalSettings,
-    EvaluationError,
-    LeakError,
-    ResultRow,
-    Split,
-    cache_key,
-    check_no_leak,
-    cold_items,
-    cold_start_split,
-    coverage_estimate,
-    evaluate,
-    leave_last_out,
-    per_user_metrics,
-    rank_users,
-    reading,
-    resolve_methods,
-)
+from vidrec_core.data.interactions import TitleYearIndex, interactions_from_frame
+from vidrec_core.data.schema import catalog_from_records
+from vidrec_core.evaluate.config import EvalSettings, EvaluationError
+from vidrec_core.evaluate.metrics import coverage_estimate, per_user_metrics, rank_users
+from vidrec_core.evaluate.report import reading
+from vidrec_core.evaluate.results import Estimate, EvalResult, ResultRow
+from vidrec_core.evaluate.run import cache_key, evaluate, resolve_methods
+from vidrec_core.evaluate.split import LeakError, Split, check_no_leak, cold_items, cold_start_split, leave_last_out
 
 N_ITEMS = 30
 
@@ -185,9 +171,9 @@ def test_matrix_the_1999_matches_the_matrix():
 
 
 def test_methods_come_from_the_strategy_registry(monkeypatch):
-    from vidrec_core import profile
+    from vidrec_core.profile import registry
 
-    monkeypatch.setitem(profile.STRATEGIES, "planted", profile.STRATEGIES["mean"])
+    monkeypatch.setitem(registry.STRATEGIES, "planted", registry.STRATEGIES["mean"])
     assert "planted" in resolve_methods(None)
     assert resolve_methods(["mean", "popular", "mean"]) == ["mean", "popular"]
     with pytest.raises(EvaluationError, match="Unknown method"):

@@ -1,7 +1,9 @@
 import pytest
 
-from vidrec_core.catalog import catalog_from_records
-from vidrec_core.history import EventKind, TitleMatcher, clean_line, normalise_title, parse_history
+from vidrec_core.data.schema import catalog_from_records
+from vidrec_core.data.titles import normalise_title
+from vidrec_core.profile.history import EventKind, clean_line, parse_history
+from vidrec_core.profile.matching import TitleMatcher
 
 
 @pytest.fixture
@@ -108,7 +110,7 @@ def test_weight_and_date_fields(matcher):
 
 
 def test_format_line_round_trips(matcher):
-    from vidrec_core.history import format_line
+    from vidrec_core.profile.history import format_line
 
     lines = [
         format_line(EventKind.LIKED, "Alien", 2.0, "2024-05-01"),
@@ -125,11 +127,11 @@ def test_format_line_round_trips(matcher):
 
 
 def test_huge_catalog_path_matches_like_the_small_one(matcher, monkeypatch):
-    import vidrec_core.history as history
+    import vidrec_core.profile.matching as matching
 
     small = [matcher.match(t) for t in ("Intersteller", "Alien (2030)", "nothing like a title")]
-    monkeypatch.setattr(history, "PARALLEL_FUZZY_FROM", 0)
-    huge = history.TitleMatcher(matcher.catalog)
+    monkeypatch.setattr(matching, "PARALLEL_FUZZY_FROM", 0)
+    huge = matching.TitleMatcher(matcher.catalog)
     assert [huge.match(t) for t in ("Intersteller", "Alien (2030)", "nothing like a title")] == small
 
 
@@ -144,7 +146,7 @@ def test_lines_naming_a_missing_title_say_so(matcher):
 
 
 def test_a_history_past_the_limit_keeps_its_most_recent_events_and_says_so(matcher):
-    from vidrec_core.history import MAX_EVENTS, history_notices
+    from vidrec_core.profile.history import MAX_EVENTS, history_notices
 
     lines = [f"search: topic {i}" for i in range(MAX_EVENTS + 500)]
     events = parse_history("\n".join(["# header", *lines, "", "like:"]), matcher)
@@ -176,6 +178,6 @@ def test_a_prefix_still_being_typed_is_not_an_interest(matcher):
     ],
 )
 def test_visible_shows_hidden_characters_and_keeps_scripts(text, shown):
-    from vidrec_core.plaintext import visible
+    from vidrec_core.core.plaintext import visible
 
     assert visible(text) == shown

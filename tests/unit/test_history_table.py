@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from vidrec_core.history import parse_history
+from vidrec_core.profile.history import parse_history
 from vidrec_ui.history_editor import events_table, table_to_text
 
 

@@ -7,16 +7,13 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from vidrec_core.history import Event, EventKind
-from vidrec_core.learned import (
-    LearnedConfig,
-    LearnedModel,
-    LearnedModelError,
-    UnavailableModel,
-    build_examples,
-    train,
-)
-from vidrec_core.profile import STRATEGIES, EmbeddedHistory, StrategyContext
+from vidrec_core.learn.adapter import LearnedModel
+from vidrec_core.learn.artefacts import UnavailableModel
+from vidrec_core.learn.config import LearnedConfig, LearnedModelError
+from vidrec_core.learn.training import build_examples
+from vidrec_core.profile.history import Event, EventKind
+from vidrec_core.profile.registry import STRATEGIES
+from vidrec_core.profile.strategies import EmbeddedHistory, StrategyContext
 
 N_ITEMS, DIM, COLD = 40, 16, 8  # the last COLD items never appear in training
 CONFIG = LearnedConfig(dim=16, max_len=8, epochs=25, batch_size=128, lr=0.02, dropout=0.0, seed=3)
@@ -59,7 +56,7 @@ def world():
 @pytest.fixture(scope="module")
 def model(world):
     items, _, train_seqs, _ = world
-    return train(train_seqs, items, CONFIG, catalog_digest="digest-a", encoder="fake-encoder")
+    return LearnedModel(CONFIG).fit(train_seqs, items, catalog_digest="digest-a", encoder="fake-encoder")
 
 
 def history_of(items, rows):
@@ -98,7 +95,7 @@ def test_artefact_round_trip(tmp_path, world, model):
     path = model.save(tmp_path / "m.npz")
     assert path.stat().st_size < 200_000
     back = LearnedModel.load(path, catalog_digest="digest-a", encoder="fake-encoder")
-    assert back.config == model.config and back.n_items == N_ITEMS and back.summary["epochs"] == CONFIG.epochs
+    assert back.config == model.config and back.n_items_ == N_ITEMS and back.summary_["epochs"] == CONFIG.epochs
     seq = tests[0][:-1]
     np.testing.assert_allclose(back.scores(items, items[seq]), model.scores(items, items[seq]), atol=2e-2)
     assert np.argmax(back.scores(items, items[seq])) == np.argmax(model.scores(items, items[seq]))
@@ -116,19 +113,19 @@ def test_refuses_another_catalog_or_encoder(tmp_path, model):
 
 def test_same_seed_same_weights(world, model):
     items, _, train_seqs, _ = world
-    again = train(train_seqs, items, CONFIG, catalog_digest="digest-a", encoder="fake-encoder")
+    again = LearnedModel(CONFIG).fit(train_seqs, items, catalog_digest="digest-a", encoder="fake-encoder")
     for name in ("item_map", "user_map", "position", "item_residual", "item_bias"):
-        np.testing.assert_array_equal(again.weights[name], model.weights[name])
-    other = train(train_seqs, items, replace(CONFIG, seed=4, epochs=2))
-    assert not np.array_equal(other.weights["item_map"], model.weights["item_map"])
+        np.testing.assert_array_equal(again.weights_[name], model.weights_[name])
+    other = LearnedModel(replace(CONFIG, seed=4, epochs=2)).fit(train_seqs, items)
+    assert not np.array_equal(other.weights_["item_map"], model.weights_["item_map"])
 
 
 def test_cold_items_are_scored_from_text_alone(world, model):
     items, _, _, tests = world
     cold = np.arange(N_ITEMS - COLD, N_ITEMS)
-    assert not model.known[cold].any() and model.known[: N_ITEMS - COLD].all()
-    assert not model.weights["item_residual"][cold].any() and not model.weights["item_bias"][cold].any()
-    w = model.weights
+    assert not model.known_[cold].any() and model.known_[: N_ITEMS - COLD].all()
+    assert not model.weights_["item_residual"][cold].any() and not model.weights_["item_bias"][cold].any()
+    w = model.weights_
     seq = tests[0][:-1]
     u = model.user_vector(items[seq], np.arange(len(seq) - 1, -1, -1))
     from_text = float(w["scale"]) * (items[cold] @ w["item_map"] @ u) + items[cold] @ w["text_bias"] + w["bias0"]
@@ -150,7 +147,8 @@ def test_free_text_events_and_fallbacks(world, model):
 
 def test_the_evaluation_trains_it_per_view_on_training_data_only(tmp_path, monkeypatch):
     from tests.unit.test_evaluate import planted
-    from vidrec_core.evaluate import EvalSettings, evaluate
+    from vidrec_core.evaluate.config import EvalSettings
+    from vidrec_core.evaluate.run import evaluate
 
     monkeypatch.setenv("VIDREC_DATA_DIR", str(tmp_path / "data"))
     log_file, catalog_file, vectors = planted(tmp_path)

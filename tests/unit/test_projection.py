@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vidrec_core.projection import (
+from vidrec_core.explore.projection import (
     SAMPLE_PROJECTIONS_DIR,
     Projection,
     ProjectionConfig,
@@ -28,7 +28,7 @@ def test_pca_projection_is_cached_on_disk_and_reused(tiny_recommender, monkeypat
     assert first.source == "computed" and first.coords.shape == (9, 2)
     assert first.path is not None and first.path.exists() and first.path.with_suffix(".joblib").exists()
 
-    import vidrec_core.projection as module
+    import vidrec_core.explore.projection as module
 
     monkeypatch.setattr(module, "fit_projection", lambda *a: pytest.fail("recomputed a cached projection"))
     again = project(tiny_recommender.items, PCA2)

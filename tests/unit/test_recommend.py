@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 
-from vidrec_core.errors import HistoryError
-from vidrec_core.rank import Filters, mmr_select
+from vidrec_core.core.errors import HistoryError
+from vidrec_core.rank.filters import Filters
+from vidrec_core.rank.select import mmr_select
 
 
 def ids(result):

@@ -8,7 +8,7 @@ import time
 import numpy as np
 
 import vidrec_ui.map_data as map_data
-from vidrec_core.projection import Projection, ProjectionConfig
+from vidrec_core.explore.projection import Projection, ProjectionConfig
 
 
 def test_concurrent_first_use_of_a_projection_computes_it_once(tiny_recommender, monkeypatch):

@@ -3,16 +3,16 @@
 import numpy as np
 import pytest
 
-from vidrec_core.history import Event, EventKind
-from vidrec_core.profile import (
-    STRATEGIES,
+from vidrec_core.profile.history import Event, EventKind
+from vidrec_core.profile.registry import STRATEGIES
+from vidrec_core.profile.strategies import (
     EmbeddedHistory,
     StrategyContext,
     StrategyParams,
     find_interests,
     recency_weights,
 )
-from vidrec_core.rank import fair_share_quotas
+from vidrec_core.rank.select import fair_share_quotas
 from vidrec_core.recommender import Recommender
 
 
@@ -77,14 +77,15 @@ class FakeCollaborative:
     """s1 is always co-watched with r3 (a romance), so collaborative signal should lift r3 for a space fan."""
 
     def __init__(self, n_items, index_of):
-        self.known = np.ones(n_items, dtype=bool)
-        self.known[index_of["r1"]] = False  # nobody has watched r1 yet
+        self.known_ = np.ones(n_items, dtype=bool)
+        self.known_[index_of["r1"]] = False  # nobody has watched r1 yet
         self.index_of = index_of
 
-    def scores(self, item_indices):
-        out = np.zeros(len(self.known), dtype=np.float32)
-        if self.index_of["s1"] in item_indices:
-            out[self.index_of["r3"]] = 5.0
+    def scores(self, histories):
+        out = np.zeros((histories.shape[0], len(self.known_)), dtype=np.float32)
+        for row in range(histories.shape[0]):
+            if self.index_of["s1"] in histories[row].indices:
+                out[row, self.index_of["r3"]] = 5.0
         return out
 
 
@@ -130,7 +131,7 @@ def test_interests_need_positive_events():
 
 
 def test_dates_order_the_history_for_recency():
-    from vidrec_core.profile import event_ages
+    from vidrec_core.profile.strategies import event_ages
 
     events = [
         Event(EventKind.INTEREST, "a", 1, when="2024-03-01"),

@@ -10,17 +10,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vidrec_core.catalog import build_text, guess_column_roles, load_catalog, truncate_text
+from vidrec_core.core.errors import CatalogError
+from vidrec_core.core.progress import RateMeter, format_duration
 from vidrec_core.core.settings import max_rows
-from vidrec_core.embed import EmbeddingStore, FakeEncoder, embed_texts
-from vidrec_core.errors import CatalogError
-from vidrec_core.progress import RateMeter, format_duration
-from vidrec_core.upload import (
-    decode_text,
-    prepare_catalog,
-    propose_encoder,
-    read_bytes_table,
-)
+from vidrec_core.data.load import load_catalog
+from vidrec_core.data.prepare import prepare_catalog, propose_encoder
+from vidrec_core.data.readers import decode_text, read_bytes_table
+from vidrec_core.data.schema import build_text, guess_column_roles, truncate_text
+from vidrec_core.embed.encoders import FakeEncoder
+from vidrec_core.embed.store import EmbeddingStore, embed_texts
 
 ROWS = [
     {"标题": "星际穿越", "简介": "宇航员穿越虫洞寻找新家园", "类型": "科幻|冒险", "编号": "c1"},

@@ -1,0 +1,23 @@
+"""User-facing errors: each message says what went wrong and what to do, and is shown without a traceback."""
+
+from vidrec_core.core.plaintext import visible
+
+
+class VidrecError(Exception):
+    """Base class for problems caused by input or environment, not by a bug. Its message is always one visible
+    line, even when it quotes control or bidi characters from a bad file."""
+
+    def __str__(self) -> str:
+        return visible(super().__str__())
+
+
+class CatalogError(VidrecError):
+    """A catalog file cannot be read or has no usable rows."""
+
+
+class HistoryError(VidrecError):
+    """A viewing history cannot be used as given."""
+
+
+class EncoderError(VidrecError):
+    """A model cannot be loaded or used."""

@@ -1,0 +1,311 @@
+"""The catalog schema: the canonical table every catalog becomes, and the text a language model reads per video.
+
+Every catalog, whatever its source, becomes one canonical table (see `CANONICAL_COLUMNS`) so the rest of the
+engine never guesses column names again. This module reads no file (that is `readers` and `load`): it is the leaf
+the rest of `vidrec_core.data` builds on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from vidrec_core.core.errors import CatalogError
+from vidrec_core.data.columns import guess_roles
+
+# Column role -> accepted source names (lower-case). The first match in the file wins.
+COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "id": ("id", "video_id", "item_id", "movie_id", "vid", "编号"),
+    "title": ("title", "name", "video_title", "movie_title", "标题", "名称", "片名"),
+    "overview": (
+        "overview",
+        "description",
+        "plot",
+        "summary",
+        "synopsis",
+        "desc",
+        "简介",
+        "描述",
+        "剧情",
+    ),
+    "genres": ("genres", "genre", "category", "categories", "类型", "分类"),
+    "keywords": ("keywords", "tags", "tag", "keyword", "标签", "关键词"),
+    "tagline": ("tagline", "slogan"),
+    "year": ("year", "release_date", "release_year", "date", "published", "年份", "上映日期"),
+    "runtime": ("runtime", "duration", "length", "minutes", "时长"),
+    "language": ("language", "lang", "original_language", "语言"),
+    "popularity": ("popularity", "views", "view_count", "plays", "热度"),
+    "vote_average": ("vote_average", "rating", "score", "评分"),
+    "director": ("director", "directors", "导演"),
+    "cast": ("cast", "actors", "stars", "主演"),
+}
+LIST_COLUMNS = ("genres", "keywords", "cast")
+TEXT_COLUMNS = ("title", "tagline", "overview", "language", "director")
+CANONICAL_COLUMNS = (
+    "id",
+    "title",
+    "year",
+    "genres",
+    "keywords",
+    "tagline",
+    "overview",
+    "runtime",
+    "language",
+    "popularity",
+    "vote_average",
+    "director",
+    "cast",
+)
+# Fields that can go into the embedded text, and the default order (the one `build_text` always used).
+TEXT_FIELDS = ("title", "tagline", "overview", "genres", "keywords", "director", "cast")
+DEFAULT_TEXT_FIELDS = ("title", "tagline", "overview", "genres", "keywords")
+EXTRA_PREFIX = "extra:"  # other source columns kept as text, e.g. "extra:channel"
+_FIELD_LABELS = {"genres": "Genres", "keywords": "Keywords", "director": "Director", "cast": "Cast"}
+_CJK_CHAR = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
+_LIST_SPLIT = re.compile(r"\s*[|;,/、，；]\s*")
+
+
+def guess_column_roles(columns: Iterable[str]) -> dict[str, str]:
+    """Map each canonical role to the first source column whose name (any case) is one of its synonyms."""
+    return guess_roles(columns, COLUMN_SYNONYMS)
+
+
+def parse_list(value: Any) -> list[str]:
+    """Genres and tags arrive as lists, JSON lists (of strings or {"name": ...}) or delimited strings."""
+    if value is None:
+        return []
+    if isinstance(value, np.ndarray):
+        value = value.tolist()
+    if isinstance(value, (list, tuple)):
+        items = value
+    else:
+        if isinstance(value, float) and np.isnan(value):
+            return []
+        text = str(value).strip()
+        if not text:
+            return []
+        items = None
+        if text[0] in "[{":
+            try:
+                items = json.loads(text)
+            except json.JSONDecodeError:
+                items = None
+            if isinstance(items, dict):
+                items = [items]
+        if items is None:
+            items = _LIST_SPLIT.split(text)
+    names = []
+    for item in items:
+        name = item.get("name", "") if isinstance(item, Mapping) else item
+        name = str(name).strip() if name is not None else ""
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _parse_year(series: pd.Series) -> pd.Series:
+    numeric = pd.to_numeric(series, errors="coerce")
+    years = numeric.where((numeric >= 1800) & (numeric <= 2200))
+    dates = pd.to_datetime(series.where(years.isna()), errors="coerce", format="mixed")
+    return years.fillna(dates.dt.year).round().astype("Int64")
+
+
+def _clean_text(series: pd.Series) -> pd.Series:
+    return series.map(lambda v: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+
+
+def normalise_catalog(
+    raw: pd.DataFrame,
+    roles: Mapping[str, str] | None = None,
+    *,
+    source: str = "catalog",
+    extra_columns: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Turn any table into the canonical catalog table, or refuse with a message naming what was found.
+
+    `extra_columns` are other source columns kept as plain text (as `extra:<name>`) so they can be embedded.
+    """
+    if raw is None or raw.shape[1] == 0:
+        raise CatalogError(f"{source} has no columns: it looks empty.")
+    roles = dict(roles) if roles is not None else guess_column_roles(raw.columns)
+    if "title" not in roles:
+        found = ", ".join(map(str, list(raw.columns)[:30])) or "none"
+        raise CatalogError(
+            f"{source} has no title column. Name one of the columns 'title' or 'name'. Columns found: {found}"
+        )
+    if len(raw) == 0:
+        raise CatalogError(f"{source} has a header but no rows.")
+    out = pd.DataFrame(index=raw.index)
+    for role in CANONICAL_COLUMNS:
+        column = roles.get(role)
+        values = raw[column] if column is not None else pd.Series([None] * len(raw), index=raw.index)
+        if role in LIST_COLUMNS:
+            out[role] = values.map(parse_list)
+        elif role == "year":
+            out[role] = _parse_year(values)
+        elif role in ("runtime", "popularity", "vote_average"):
+            out[role] = pd.to_numeric(values, errors="coerce").astype("float64")
+        elif role == "id":
+            out[role] = values
+        else:
+            out[role] = _clean_text(values).str.strip()
+    for column in extra_columns:
+        if column not in raw.columns:
+            raise CatalogError(f"{source} has no column '{column}' to add to the embedded text.")
+        name = column if str(column).startswith(EXTRA_PREFIX) else f"{EXTRA_PREFIX}{column}"
+        out[name] = _clean_text(raw[column]).str.strip()
+    out = out[out["title"].str.len() > 0]
+    if out.empty:
+        raise CatalogError(f"{source}: every row has an empty title.")
+    if roles.get("id") is None:
+        out["id"] = [str(i) for i in range(len(out))]
+    else:
+        out["id"] = _clean_text(out["id"]).str.strip()
+        missing = out["id"] == ""
+        out.loc[missing, "id"] = [f"row-{i}" for i in np.flatnonzero(missing.to_numpy())]
+        out = out.drop_duplicates("id", keep="first")
+    return out.reset_index(drop=True)
+
+
+def build_text(row: Mapping[str, Any], fields: Iterable[str] | None = None) -> str:
+    """The text the language model reads for one video: what it is about, most telling parts first.
+
+    `fields` picks the parts and their order (default `DEFAULT_TEXT_FIELDS`); lists are written as
+    "Genres: a, b", other kept columns as "<column>: value". The title always comes first when it is not listed.
+    """
+    fields = DEFAULT_TEXT_FIELDS if fields is None else tuple(fields)
+    if "title" not in fields:
+        fields = ("title", *fields)
+    parts = []
+    for key in fields:
+        value = row.get(key)
+        if key in LIST_COLUMNS or key in _FIELD_LABELS:
+            items = list(value) if isinstance(value, (list, tuple, np.ndarray)) else parse_list(value)
+            if items:
+                parts.append(f"{_FIELD_LABELS.get(key, key)}: " + ", ".join(map(str, items)))
+            continue
+        text = "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value).strip()
+        if key == "title":
+            parts.append(text)
+        elif text and key.startswith(EXTRA_PREFIX):
+            parts.append(f"{key[len(EXTRA_PREFIX) :]}: {text}")
+        elif text:
+            parts.append(text)
+    return ". ".join(p.rstrip(".") for p in parts if p)
+
+
+def estimated_tokens(text: str) -> float:
+    """A cheap token estimate: one per CJK character, one per four other characters (English averages ~4)."""
+    cjk = len(_CJK_CHAR.findall(text))
+    return cjk + (len(text) - cjk) / 4
+
+
+def truncate_text(text: str, max_tokens: int) -> tuple[str, bool]:
+    """Cut a text to about `max_tokens` (see `estimated_tokens`): the model ignores the rest anyway, and a
+    bounded text keeps embedding time predictable. Returns the text and whether it was cut."""
+    if len(text) <= max_tokens or estimated_tokens(text) <= max_tokens:
+        return text, False
+    budget = float(max_tokens)
+    for position, char in enumerate(text):
+        budget -= 1.0 if _CJK_CHAR.match(char) else 0.25
+        if budget < 0:
+            return text[:position].rstrip(), True
+    return text, False
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A validated catalog: the canonical table plus the texts that get embedded."""
+
+    frame: pd.DataFrame
+    name: str = "catalog"
+    source: str = ""
+    notes: tuple[str, ...] = field(default=())
+    text_fields: tuple[str, ...] = DEFAULT_TEXT_FIELDS
+    max_tokens: int | None = None  # texts longer than this are cut (uploaded catalogs); None keeps them whole
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @cached_property
+    def _built_texts(self) -> tuple[list[str], int]:
+        texts = [build_text(row, self.text_fields) for row in self.frame.to_dict("records")]
+        if self.max_tokens is None:
+            return texts, 0
+        cut = [truncate_text(t, self.max_tokens) for t in texts]
+        return [t for t, _ in cut], sum(1 for _, was_cut in cut if was_cut)
+
+    @cached_property
+    def texts(self) -> list[str]:
+        return self._built_texts[0]
+
+    @cached_property
+    def truncated(self) -> int:
+        """How many texts were cut to `max_tokens`."""
+        return self._built_texts[1]
+
+    @cached_property
+    def titles_only(self) -> bool:
+        """True when nothing but the title reaches the model (no description, tags, genres or other field)."""
+        for key in self.text_fields:
+            if key == "title" or key not in self.frame.columns:
+                continue
+            column = self.frame[key]
+            if key in LIST_COLUMNS:
+                if column.map(len).any():
+                    return False
+            elif (column.astype(str).str.len() > 0).any():
+                return False
+        return True
+
+    @cached_property
+    def ids(self) -> list[str]:
+        return self.frame["id"].astype(str).tolist()
+
+    @cached_property
+    def titles(self) -> list[str]:
+        return self.frame["title"].tolist()
+
+    @cached_property
+    def index_of(self) -> dict[str, int]:
+        return {video_id: i for i, video_id in enumerate(self.ids)}
+
+    @cached_property
+    def digest(self) -> str:
+        """Identifies the catalog's content: ids and embedded texts, so any edit changes it."""
+        h = hashlib.blake2b(digest_size=16)
+        for video_id, text in zip(self.ids, self.texts, strict=True):
+            h.update(video_id.encode())
+            h.update(b"\x1f")
+            h.update(text.encode())
+            h.update(b"\x1e")
+        return h.hexdigest()
+
+    @cached_property
+    def has_descriptions(self) -> bool:
+        return bool((self.frame["overview"].str.len() > 0).any())
+
+    @cached_property
+    def genre_names(self) -> list[str]:
+        return sorted({g for genres in self.frame["genres"] for g in genres})
+
+    @cached_property
+    def languages(self) -> list[str]:
+        return sorted({lang for lang in self.frame["language"] if lang})
+
+    def record(self, index: int) -> dict[str, Any]:
+        return self.frame.iloc[index].to_dict()
+
+
+def catalog_from_records(records: list[dict[str, Any]], name: str = "catalog") -> Catalog:
+    """Build a catalog from in-memory rows (tests, notebooks)."""
+    frame = normalise_catalog(pd.DataFrame(records), source=name)
+    return Catalog(frame=frame, name=name, source="memory")

@@ -1,0 +1,40 @@
+"""What an evaluation run is asked to do (everything that changes its numbers), and the error it refuses with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vidrec_core.core.errors import VidrecError
+
+
+class EvaluationError(VidrecError):
+    """The evaluation cannot run as asked (unknown method, too little data...)."""
+
+
+@dataclass(frozen=True)
+class EvalSettings:
+    """Everything that changes the numbers; all of it goes into the cache key."""
+
+    k: int = 10
+    positive_threshold: float = 4.0
+    min_positives: int = 5
+    seed: int = 0
+    cold_fraction: float = 0.1
+    bootstrap: int = 1000
+    max_users: int | None = None  # a seeded sample of the eligible users, for quick runs
+    methods: tuple[str, ...] | None = None  # None: every baseline and every registered strategy
+    models: tuple[str, ...] = ("minilm", "multilingual")
+
+    def validate(self) -> None:
+        if self.k < 1:
+            raise EvaluationError("k must be at least 1.")
+        if self.min_positives < 2:
+            raise EvaluationError("min-positives must be at least 2: one for the history, one held out.")
+        if not 0.0 < self.cold_fraction < 1.0:
+            raise EvaluationError("The cold-start fraction must lie between 0 and 1 (0.1 holds out a tenth).")
+        if self.max_users is not None and self.max_users < 1:
+            raise EvaluationError("max-users must be at least 1.")
+        if self.bootstrap < 10:
+            raise EvaluationError("Use at least 10 bootstrap resamples (1000 is the default).")
+        if not self.models:
+            raise EvaluationError("Name at least one model, e.g. --models minilm.")

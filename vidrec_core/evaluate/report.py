@@ -1,0 +1,111 @@
+"""Reading a result: tables with intervals written out, and a plain-language reading computed from the numbers."""
+
+from __future__ import annotations
+
+from vidrec_core.evaluate.results import VIEWS, Estimate, EvalResult, ResultRow
+
+
+def _fmt(est: Estimate, digits: int = 3) -> str:
+    return f"{est.value:.{digits}f} [{est.low:.{digits}f}, {est.high:.{digits}f}]"
+
+
+def row_label(row: ResultRow) -> str:
+    return row.method if row.encoder == "-" else f"{row.method} ({row.encoder})"
+
+
+def table_records(result: EvalResult, view: str) -> list[dict[str, object]]:
+    """One flat record per row, intervals written out, for a dataframe or a markdown table."""
+    k = result.k
+    records = []
+    for row in sorted(result.view(view), key=lambda r: -r.metrics["ndcg"].value):
+        m = row.metrics
+        records.append(
+            {
+                "method": row.method,
+                "encoder": row.encoder,
+                "users": row.users,
+                f"HR@{k}": _fmt(m["hr"]),
+                f"NDCG@{k}": _fmt(m["ndcg"]),
+                "MRR": _fmt(m["mrr"]),
+                "coverage": _fmt(m["coverage"]),
+                "diversity": _fmt(m["diversity"]),
+                "novelty": _fmt(m["novelty"], 2),
+                f"ΔNDCG@{k} vs best baseline": (
+                    f"{_fmt(row.ndcg_diff)} vs {row.baseline}" if row.ndcg_diff else "(best baseline)"
+                ),
+            }
+        )
+    return records
+
+
+def markdown_table(result: EvalResult, view: str) -> str:
+    records = table_records(result, view)
+    if not records:
+        return "(no users in this view)"
+    header = list(records[0])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(str(r[h]) for h in header) + " |" for r in records]
+    return "\n".join(lines)
+
+
+def _verdict(diff: Estimate) -> str:
+    if diff.low > 0:
+        return "better than"
+    if diff.high < 0:
+        return "worse than"
+    return "not distinguishable from"
+
+
+def reading(result: EvalResult) -> list[str]:
+    """A plain-language reading computed from the numbers: who wins, by how much, and whether it is more than noise."""
+    k = result.k
+    lines: list[str] = []
+    for view in VIEWS:
+        rows = result.view(view)
+        if not rows:
+            continue
+        users = rows[0].users
+        best_row = max(rows, key=lambda r: r.metrics["ndcg"].value)
+        scope = "all users" if view == "all" else "cold-start users (the held-out video is new to the models)"
+        hr = best_row.metrics["hr"].value
+        lines.append(
+            f"{scope.capitalize()} ({users:,}): {row_label(best_row)} ranks highest, NDCG@{k} "
+            f"{best_row.metrics['ndcg'].value:.3f}; it puts the held-out video in the top {k} for {hr:.1%} of users."
+        )
+        baseline = next((r.baseline for r in rows if r.baseline), None)
+        strategies = [r for r in rows if r.kind == "strategy" and r.ndcg_diff is not None]
+        if baseline and strategies:
+            best_strategy = max(strategies, key=lambda r: r.metrics["ndcg"].value)
+            diff = best_strategy.ndcg_diff
+            assert diff is not None
+            lines.append(
+                f"The best vidrec strategy, {row_label(best_strategy)}, is {_verdict(diff)} the best baseline "
+                f"({baseline}): NDCG@{k} differs by {diff.value:+.3f} "
+                f"(95% interval {diff.low:+.3f} to {diff.high:+.3f})."
+            )
+            losing = [r for r in strategies if r.ndcg_diff and r.ndcg_diff.high < 0]
+            if losing:
+                lines.append(f"{len(losing)} of {len(strategies)} strategy rows score clearly below {baseline} here.")
+        elif baseline is None and strategies:
+            lines.append("No baseline was run, so the strategies are not compared with one.")
+        by_cov = max(rows, key=lambda r: r.metrics["coverage"].value)
+        lines.append(
+            f"Widest catalog coverage: {row_label(by_cov)} ({by_cov.metrics['coverage'].value:.1%} of the catalog "
+            f"appears in someone's top {k})."
+        )
+    return lines
+
+
+def format_report(result: EvalResult) -> str:
+    """The command line's text output."""
+    parts = []
+    info = result.info
+    if info:
+        parts += [*info.get("match_report", []), f"cold-start items: {info.get('cold_items', 0):,}"]
+    for view in VIEWS:
+        if result.view(view):
+            parts += ["", f"## {view}", markdown_table(result, view)]
+    parts += ["", *reading(result)]
+    if info.get("seconds") is not None:
+        parts.append(f"(computed in {info['seconds']} s on {info.get('created', '?')})")
+    return "\n".join(parts)

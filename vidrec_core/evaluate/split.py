@@ -1,0 +1,105 @@
+"""The leave-last-out split and its cold-start view, and the check that no held-out target leaks into training."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from vidrec_core.data.interactions import InteractionLog, positives_by_user
+from vidrec_core.evaluate.config import EvalSettings, EvaluationError
+from vidrec_core.learn.collaborative import user_item_matrix
+
+
+class LeakError(AssertionError):
+    """Training data contains a held-out target: every number computed from it would be inflated."""
+
+
+@dataclass(frozen=True)
+class Split:
+    """One view's users, their histories (item rows, oldest first) and held-out targets, and the training data."""
+
+    users: list[str]
+    histories: list[np.ndarray]
+    targets: np.ndarray
+    train: list[np.ndarray]  # evaluated users' histories first (same order), then everyone else's positives
+    skipped_users: int = 0
+
+    def history_matrix(self, rows: Sequence[int], n_items: int) -> sp.csr_matrix:
+        """The chosen users' histories as a binary users x items matrix."""
+        return user_item_matrix([self.histories[r] for r in rows], n_items)
+
+
+def leave_last_out(log: InteractionLog, settings: EvalSettings) -> Split:
+    """Hold out each eligible user's last positive; everything else that is positive is training data."""
+    positives = positives_by_user(log, settings.positive_threshold)
+    eligible = [u for u, items in positives.items() if len(items) >= settings.min_positives]
+    if settings.max_users is not None and len(eligible) > settings.max_users:
+        rng = np.random.default_rng([settings.seed, 2])
+        eligible = sorted(rng.choice(eligible, size=settings.max_users, replace=False).tolist())
+    if not eligible:
+        raise EvaluationError(
+            f"No user has {settings.min_positives} or more positives (rating >= {settings.positive_threshold}). "
+            "Lower --min-positives or --positive-threshold, or use a larger interaction log."
+        )
+    chosen = set(eligible)
+    histories = [positives[u][:-1] for u in eligible]
+    targets = np.array([positives[u][-1] for u in eligible], dtype=np.int64)
+    others = [items for u, items in positives.items() if u not in chosen]
+    skipped = sum(1 for items in positives.values() if len(items) < settings.min_positives)
+    return Split(eligible, histories, targets, train=histories + others, skipped_users=skipped)
+
+
+def cold_items(n_items: int, fraction: float, seed: int) -> np.ndarray:
+    """Bool mask of the seeded random `fraction` of the catalog treated as brand new."""
+    rng = np.random.default_rng([seed, 1])
+    mask = np.zeros(n_items, dtype=bool)
+    mask[rng.choice(n_items, size=max(1, round(fraction * n_items)), replace=False)] = True
+    return mask
+
+
+def cold_start_split(split: Split, cold: np.ndarray) -> Split:
+    """Remove the cold items from all training data and histories; keep users whose target is cold.
+
+    Users not scored in this view still train the models, without their targets and without cold items.
+    """
+    keep: list[int] = []
+    histories: list[np.ndarray] = []
+    for i, target in enumerate(split.targets):
+        history = split.histories[i][~cold[split.histories[i]]]
+        if cold[target] and len(history):
+            keep.append(i)
+            histories.append(history)
+    kept = set(keep)
+    unscored = [h[~cold[h]] for i, h in enumerate(split.histories) if i not in kept]
+    others = [t[~cold[t]] for t in split.train[len(split.users) :]]
+    return Split(
+        users=[split.users[i] for i in keep],
+        histories=histories,
+        targets=split.targets[keep],
+        train=histories + unscored + others,
+    )
+
+
+def check_no_leak(split: Split, n_items: int, cold: np.ndarray | None = None) -> None:
+    """Fail loudly if any evaluated user's target is in the training data the models learn from.
+
+    The first len(users) training rows are the evaluated users' histories; their targets must not be there, nor in
+    their histories; in the cold-start view no cold item may appear anywhere in training.
+    """
+    n = len(split.users)
+    train = user_item_matrix(split.train, n_items)
+    own = np.asarray(train[np.arange(n), split.targets]).ravel() if n else np.zeros(0)
+    if own.any():
+        raise LeakError(f"{int(own.sum())} held-out targets appear in their own user's training row.")
+    if any(t in set(h.tolist()) for h, t in zip(split.histories, split.targets, strict=True)):
+        raise LeakError("A held-out target appears in its user's history.")
+    for i, history in enumerate(split.histories):
+        if not np.array_equal(np.unique(history), np.unique(split.train[i])):
+            raise LeakError(f"Training row {i} is not exactly user {split.users[i]}'s history.")
+    if cold is not None:
+        seen = np.asarray(train.sum(axis=0)).ravel() > 0
+        if (seen & cold).any():
+            raise LeakError(f"{int((seen & cold).sum())} cold-start items appear in training interactions.")

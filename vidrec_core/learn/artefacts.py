@@ -1,0 +1,121 @@
+"""Where a learned model comes from: the shipped artefact, one named by `VIDREC_LEARNED_MODEL`, or one trained for an
+evaluation split and cached, and why none is usable when none is."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from vidrec_core.core.paths import SAMPLE_DIR
+from vidrec_core.core.settings import LEARNED_MODEL, learned_model_path
+from vidrec_core.data.load import SAMPLE_NAME
+from vidrec_core.embed.registry import short_name
+from vidrec_core.embed.store import model_slug
+from vidrec_core.learn import adapter, training
+from vidrec_core.learn import config as learn_config
+from vidrec_core.learn.adapter import LearnedModel
+from vidrec_core.learn.config import LearnedConfig, LearnedModelError, LearnProgress
+
+SHIPPED_DIR = SAMPLE_DIR / "learned"
+
+
+def shipped_artefact_path(encoder: str = "minilm") -> Path:
+    """Where the artefact trained on MovieLens for the sample catalog and this encoder (id or short name) lives."""
+    return SHIPPED_DIR / f"{model_slug(short_name(encoder))}_movielens.npz"
+
+
+NO_MODEL = "No learned model for this catalog and language model: the learned strategy falls back to the mean profile."
+
+
+@dataclass(frozen=True)
+class UnavailableModel:
+    """Why no learned model could be used; the strategy shows it and falls back to the mean profile."""
+
+    reason: str
+
+
+def find_learned_model(catalog_digest: str, catalog_name: str | None, encoder: str) -> LearnedModel | UnavailableModel:
+    """The artefact named by VIDREC_LEARNED_MODEL, else the shipped one for the sample catalog and this encoder.
+
+    An artefact trained for another catalog or encoder is refused: its reason is kept for the strategy to show.
+    """
+    configured = learned_model_path()
+    if configured:
+        path = configured
+    elif catalog_name == SAMPLE_NAME:
+        path = shipped_artefact_path(encoder)
+        if not path.is_file():
+            return UnavailableModel(
+                f"{NO_MODEL} (none is shipped for {encoder}; train one with python -m vidrec_core train --model ...)"
+            )
+    else:
+        return UnavailableModel(
+            f"{NO_MODEL} Train one for this catalog (python -m vidrec_core train --catalog PATH "
+            f"--interactions PATH --out PATH) and point {LEARNED_MODEL} at it."
+        )
+    try:
+        return LearnedModel.load(path, catalog_digest=catalog_digest, encoder=encoder)
+    except LearnedModelError as exc:
+        return UnavailableModel(f"{exc} The learned strategy falls back to the mean profile.")
+
+
+def _code_digest() -> str:
+    """The training and model code: editing either makes cached weights stale."""
+    h = hashlib.blake2b(digest_size=8)
+    for module in (learn_config, training, adapter):
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
+
+
+def sequences_digest(sequences: Sequence[np.ndarray], item_vectors: np.ndarray) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    for s in sequences:
+        h.update(np.asarray(s, dtype=np.int64).tobytes())
+        h.update(b"|")
+    h.update(np.ascontiguousarray(item_vectors[:: max(1, len(item_vectors) // 64)], dtype=np.float32).tobytes())
+    return h.hexdigest()
+
+
+def trained_for_split(
+    sequences: Sequence[np.ndarray],
+    item_vectors: np.ndarray,
+    config: LearnedConfig,
+    cache_folder: Path | None,
+    catalog_digest: str,
+    encoder: str,
+    progress: LearnProgress | None = None,
+) -> LearnedModel:
+    """Train on exactly these sequences (an evaluation split's training data), or reuse the cached weights."""
+    key = hashlib.blake2b(
+        json.dumps(
+            {
+                "data": sequences_digest(sequences, item_vectors),
+                "config": asdict(replace(config, knn_weight=0.0)),
+                "code": _code_digest(),
+                "encoder": encoder,
+            },
+            sort_keys=True,
+        ).encode(),
+        digest_size=16,
+    ).hexdigest()
+    path = cache_folder / f"{key}.npz" if cache_folder else None
+    if path is not None and path.is_file():
+        try:
+            model = LearnedModel.load(path)
+            model.config = config  # knn_weight is an inference setting, not part of the weights
+            return model
+        except LearnedModelError:
+            pass
+    model = LearnedModel(config).fit(
+        sequences, item_vectors, progress=progress, device="cpu", catalog_digest=catalog_digest, encoder=encoder
+    )
+    if path is not None:
+        with contextlib.suppress(OSError):  # a read-only data folder only costs the cache
+            model.save(path)
+    return model
