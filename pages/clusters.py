@@ -5,8 +5,10 @@ import pandas as pd
 import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
-from vidrec_core.explore.cluster import NOISE
+from vidrec_core.explore.cluster import NOISE, central_order
+from vidrec_core.explore.overlay import event_points, profile_point
 from vidrec_ui.bootstrap import ensure_app
+from vidrec_ui.controls import chosen_strategy
 from vidrec_ui.history_state import append_line, current_history_text
 from vidrec_ui.map_data import MAX_POINTS, cached_clusters, cached_hover, cached_projection, sample_for_display
 from vidrec_ui.map_figure import COLOUR_BY, Overlay, build_map, selected_ids
@@ -133,19 +135,10 @@ if show_viewer and history_text.strip():
     events = recommender.understand(history_text)
     if events:
         embedded = recommender.embed_events(events)
-        matched = [e.matched_id is not None for e in events]
-        free = [i for i, m in enumerate(matched) if not m]
-        event_coords = np.zeros((len(events), coords.shape[1]), dtype=np.float32)
-        for i, event in enumerate(events):
-            if event.matched_id is not None:
-                event_coords[i] = coords[catalog.index_of[event.matched_id]]
-        if free:
-            event_coords[free] = projection.place(embedded.vectors[free], items)
-        positive = embedded.positive
         overlays.append(
             Overlay(
                 name="history",
-                coords=event_coords,
+                coords=event_points(projection, items, catalog.index_of, events, embedded.vectors),
                 hover=[
                     f"History line {e.line_no} ({e.kind.value})<br><b>{hover_escape(e.matched_title or e.text, 90)}</b>"
                     for e in events
@@ -157,11 +150,12 @@ if show_viewer and history_text.strip():
                 line_colour="#7a1f17",
             )
         )
+        strategy, params = chosen_strategy()  # the studio's: the map shows the profile the picks came from
         try:
-            result = recommender.recommend(history_text, k=10)
-            rec_rows = [r.index for r in result.recommendations]
+            result = recommender.recommend(events, strategy=strategy, k=10, params=params)
         except VidrecError:
-            rec_rows = []
+            result = None
+        rec_rows = [r.index for r in result.recommendations] if result else []
         if rec_rows:
             hover_all = cached_hover(recommender, digest)
             overlays.append(
@@ -176,15 +170,16 @@ if show_viewer and history_text.strip():
                     line_colour="#6b4a00",
                 )
             )
-        if positive.any():
-            weights = embedded.weights[positive]
-            profile = (embedded.vectors[positive] * weights[:, None]).sum(axis=0)
-            profile /= max(float(np.linalg.norm(profile)), 1e-12)
+        profile_at = profile_point(projection, items, result.profile.profile if result and result.profile else None)
+        if profile_at is not None:
             overlays.append(
                 Overlay(
                     name="profile",
-                    coords=projection.place(profile[None, :], items),
-                    hover=["<b>Interest profile</b><br>the weighted mean of the history, placed among its neighbours"],
+                    coords=profile_at,
+                    hover=[
+                        f"<b>Interest profile</b><br>the {hover_escape(strategy, 30)} strategy's profile of the "
+                        "history, placed among its neighbours"
+                    ],
                     ids=[""],
                     symbol="x",
                     colour="#7b2cbf",
@@ -298,7 +293,6 @@ pick = st.dataframe(
 picked_rows = pick.selection.rows if pick is not None else []
 if picked_rows and picked_rows[0] < len(clusters.clusters):
     info = clusters.clusters[picked_rows[0]]
-    centroid = items[info.members].mean(axis=0)
-    order = info.members[np.argsort(-(items[info.members] @ centroid), kind="stable")]
+    order = central_order(items, info.members)
     kind = "unclustered videos" if info.id == NOISE else f"videos in “{info.label}”"
     video_table(order[:500].tolist(), f"cluster_members_{info.id}", f"{info.size:,} {kind}")

@@ -61,11 +61,16 @@ def strategy_controls(prefix: str = "", label: str = "Interest strategy") -> tup
         help="Maximal marginal relevance: 0 ranks by relevance alone, higher values avoid near-duplicates.",
     )
     st.slider("How many recommendations", 5, 30, **bind(prefix + "k", DEFAULTS["k"]))
+    return strategy, int(get(prefix + "k")), float(get(prefix + "diversity")), chosen_strategy(prefix)[1]
+
+
+def chosen_strategy(prefix: str = "") -> tuple[str, StrategyParams]:
+    """The strategy and its knobs as the studio (or the A/B side `prefix`) last set them; other pages read this."""
     params = StrategyParams(
         half_life=float(get(prefix + "half_life", DEFAULTS["half_life"])),
         hybrid_weight=float(get(prefix + "hybrid_weight", DEFAULTS["hybrid_weight"])),
     )
-    return strategy, int(get(prefix + "k")), float(get(prefix + "diversity")), params
+    return str(get(prefix + "strategy", DEFAULTS["strategy"])), params
 
 
 def filter_controls(catalog: Catalog) -> Filters:

@@ -1,7 +1,8 @@
 """The Data page's pieces: upload, map columns, validate, pick the encoder, embed as a cancellable job, keep.
 
 The engine work is in `vidrec_core.data` (readers, prepare, kept) and `vidrec_core.embed`; this module only reads
-widgets and draws. Every catalog text is shown as plain text (`md_escape`, `st.dataframe`).
+widgets and draws, one small function per step. Every catalog text is shown as plain text (`md_escape`,
+`st.dataframe`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.progress import RateMeter
@@ -121,6 +124,16 @@ def _proposal_frame(raw: RawTable, roles: dict[str, str]) -> pd.DataFrame:
     return pd.DataFrame({"title": title, "overview": overview})
 
 
+@dataclass(frozen=True)
+class UploadChoices:
+    """What the viewer chose for an upload besides the column roles."""
+
+    fields: list[str]
+    duplicates: str  # "keep_first" | "renumber"
+    model: str
+    name: str
+
+
 def render_upload() -> None:
     st.subheader("Upload a catalog")
     st.caption(
@@ -141,6 +154,28 @@ def render_upload() -> None:
     )
     if upload is None:
         return
+    raw = _read_and_preview(upload, encoding)
+    if raw is None:
+        return
+    ns = _short_hash(upload.file_id, raw.sheet)  # the column choices belong to one sheet
+    st.markdown("**Which column is which?** The guesses come from the column names; correct them here.")
+    roles = role_selectors(raw, ns)
+    if "title" not in roles:
+        st.error("Choose the column that holds the titles: a catalog needs one.")
+        return
+    choices = _upload_choices(raw, roles, ns)
+    catalog = _prepared_catalog(raw, roles, choices)
+    if catalog is None:
+        return
+    save_key = _short_hash(
+        upload.file_id, encoding, raw.sheet, roles, choices.fields, choices.duplicates, choices.model, choices.name
+    )
+    if st.button("Embed and save", type="primary", key="data_embed"):
+        _embed_and_save(save_key, raw, roles, catalog, choices)
+
+
+def _read_and_preview(upload: UploadedFile, encoding: str) -> RawTable | None:
+    """Read the uploaded file (a workbook's sheet picker included) and show what was read; None when unreadable."""
     sheet_key = f"data_{_short_hash(upload.file_id)}_sheet"
     try:
         raw = read_upload_cached(
@@ -148,7 +183,7 @@ def render_upload() -> None:
         )
     except VidrecError as exc:
         st.error(md_escape(exc))
-        return
+        return None
     if len(raw.sheets) > 1:
         st.selectbox(
             "Sheet",
@@ -157,23 +192,20 @@ def render_upload() -> None:
             key=sheet_key,
             help="The first sheet that holds any row is read unless you choose another.",
         )
-    ns = _short_hash(upload.file_id, raw.sheet)  # the column choices belong to one sheet
     how = f"{raw.format.upper()}" + (f", {codec_label(raw.encoding)}" if raw.encoding else "")
     size = f"{_count(len(raw.frame), 'row')} and {_count(len(raw.columns), 'column')}"
     st.markdown(md_escape(f"Read {size} from {raw.file_name} ({how})."))
     for note in raw.notes:
         st.info(md_escape(note))
     st.dataframe(preview_frame(raw.frame), hide_index=True, width="stretch")
+    return raw
 
-    st.markdown("**Which column is which?** The guesses come from the column names; correct them here.")
-    roles = role_selectors(raw, ns)
-    if "title" not in roles:
-        st.error("Choose the column that holds the titles: a catalog needs one.")
-        return
-    choices = text_field_choices(roles, raw.columns)
+
+def _upload_choices(raw: RawTable, roles: dict[str, str], ns: str) -> UploadChoices:
+    """The embedded text's fields and order, what to do with repeated ids, the encoder and the catalog's name."""
     fields = st.multiselect(
         "Text the language model reads, in this order",
-        choices,
+        text_field_choices(roles, raw.columns),
         default=default_text_fields(roles),
         format_func=lambda f: _field_label(f, roles),
         key=f"data_{ns}_fields_{_short_hash(roles)}",
@@ -203,18 +235,23 @@ def render_upload() -> None:
         st.info(md_escape(proposal.reason))
     default_name = Path(raw.file_name).stem + (f" ({raw.sheet})" if len(raw.sheets) > 1 else "")
     name = st.text_input("Catalog name", value=default_name[:80], key=f"data_{ns}_name", max_chars=80)
+    return UploadChoices(fields, duplicates, model, name)
+
+
+def _prepared_catalog(raw: RawTable, roles: dict[str, str], choices: UploadChoices) -> Catalog | None:
+    """Validate under the chosen roles and say what was done to the rows; None (and the reason shown) if it fails."""
     try:
         prepared = prepare_catalog(
             raw,
             roles,
-            fields,
-            name=name or "catalog",
-            max_tokens=max_tokens(model),
-            duplicates=duplicates,
+            choices.fields,
+            name=choices.name or "catalog",
+            max_tokens=max_tokens(choices.model),
+            duplicates=choices.duplicates,
         )
     except VidrecError as exc:
         st.error(md_escape(exc))
-        return
+        return None
     catalog = prepared.catalog
     st.success(f"{_count(len(catalog), 'video')} ready (from {_count(prepared.rows_read, 'row')}).")
     for message in prepared.messages:
@@ -223,25 +260,30 @@ def render_upload() -> None:
         st.info(TITLES_ONLY_MESSAGE)
     with st.expander("The text the model reads (first 5 videos)"):
         st.dataframe(pd.DataFrame({"embedded text": catalog.texts[:5]}), hide_index=True, width="stretch")
-    save_key = _short_hash(upload.file_id, encoding, raw.sheet, roles, fields, duplicates, model, name)
-    if st.button("Embed and save", type="primary", key="data_embed"):
-        kept = _kept_for(save_key)
-        if kept is None:
-            try:
-                kept = KeptCatalogs().add(
-                    catalog,
-                    name=name or Path(raw.file_name).stem,
-                    file_name=raw.file_name,
-                    roles=roles,
-                    encoding=raw.encoding,
-                    model=model,
-                    notes=list(catalog.notes),
-                )
-            except VidrecError as exc:
-                st.error(md_escape(exc))
-                return
-            st.session_state.setdefault("data_saved", {})[save_key] = kept.slug
-        run_embedding(kept, catalog, model)
+    return catalog
+
+
+def _embed_and_save(
+    save_key: str, raw: RawTable, roles: dict[str, str], catalog: Catalog, choices: UploadChoices
+) -> None:
+    """Keep the catalog (once per upload and mapping: pressing again resumes) and embed it."""
+    kept = _kept_for(save_key)
+    if kept is None:
+        try:
+            kept = KeptCatalogs().add(
+                catalog,
+                name=choices.name or Path(raw.file_name).stem,
+                file_name=raw.file_name,
+                roles=roles,
+                encoding=raw.encoding,
+                model=choices.model,
+                notes=list(catalog.notes),
+            )
+        except VidrecError as exc:
+            st.error(md_escape(exc))
+            return
+        st.session_state.setdefault("data_saved", {})[save_key] = kept.slug
+    run_embedding(kept, catalog, choices.model)
 
 
 def _count(n: int, noun: str) -> str:
@@ -338,6 +380,20 @@ def render_kept() -> None:
     if not kept:
         st.caption("None yet. Catalogs you embed and save here are kept across restarts and listed in the sidebar.")
         return
+    _kept_table(kept)
+    by_slug = {k.slug: k for k in kept}
+    slug = st.selectbox("Manage", list(by_slug), format_func=lambda s: by_slug[s].name, key="data_manage")
+    current = by_slug[slug]
+    rename_col, embed_col, delete_col = st.columns(3)
+    with rename_col:
+        _rename(current)
+    with embed_col:
+        _use_or_embed(current)
+    with delete_col:
+        _delete(current)
+
+
+def _kept_table(kept: list[KeptCatalog]) -> None:
     st.dataframe(
         pd.DataFrame(
             {
@@ -353,51 +409,57 @@ def render_kept() -> None:
         hide_index=True,
         width="stretch",
     )
-    by_slug = {k.slug: k for k in kept}
-    slug = st.selectbox("Manage", list(by_slug), format_func=lambda s: by_slug[s].name, key="data_manage")
-    current = by_slug[slug]
-    rename_col, embed_col, delete_col = st.columns(3)
-    with rename_col:
-        new_name = st.text_input("New name", value=current.name, key=f"data_rename_{slug}", max_chars=80)
-        if st.button("Rename", key=f"data_rename_button_{slug}"):
-            try:
-                KeptCatalogs().rename(slug, new_name)
-            except VidrecError as exc:
-                st.error(md_escape(exc))
-            else:
-                st.session_state[FLASH_KEY] = f"Renamed to '{' '.join(new_name.split())}'."
-                rerun_app()
-    with embed_col:
-        model = st.selectbox(
-            "Language model",
-            list(ENCODERS),
-            index=list(ENCODERS).index(current.model) if current.model in ENCODERS else 0,
-            format_func=label,
-            key=f"data_model_{slug}",
-        )
-        if current.is_embedded(model):
-            if st.button("Use in the app", key=f"data_use_{slug}"):
-                if current.model != model:
-                    KeptCatalogs().set_model(slug, model)
-                select_catalog(str(current.path), model)
-                rerun_app()
-        elif st.button("Embed (resumes where it stopped)", key=f"data_resume_{slug}"):
-            try:
-                catalog = load_catalog(current.folder)
-            except VidrecError as exc:
-                st.error(md_escape(exc))
-            else:
-                run_embedding(current, catalog, model)
-    with delete_col:
-        sure = st.checkbox("Yes, delete this catalog", key=f"data_delete_sure_{slug}")
-        if st.button("Delete", key=f"data_delete_{slug}", disabled=not sure):
-            try:
-                KeptCatalogs().delete(slug)
-            except VidrecError as exc:
-                st.error(md_escape(exc))
-            else:
-                st.session_state[FLASH_KEY] = f"Deleted '{current.name}'."
-                rerun_app()
+
+
+def _rename(current: KeptCatalog) -> None:
+    slug = current.slug
+    new_name = st.text_input("New name", value=current.name, key=f"data_rename_{slug}", max_chars=80)
+    if st.button("Rename", key=f"data_rename_button_{slug}"):
+        try:
+            KeptCatalogs().rename(slug, new_name)
+        except VidrecError as exc:
+            st.error(md_escape(exc))
+        else:
+            st.session_state[FLASH_KEY] = f"Renamed to '{' '.join(new_name.split())}'."
+            rerun_app()
+
+
+def _use_or_embed(current: KeptCatalog) -> None:
+    """Use it in the app when it is embedded with the chosen encoder, else embed it (resuming)."""
+    slug = current.slug
+    model = st.selectbox(
+        "Language model",
+        list(ENCODERS),
+        index=list(ENCODERS).index(current.model) if current.model in ENCODERS else 0,
+        format_func=label,
+        key=f"data_model_{slug}",
+    )
+    if current.is_embedded(model):
+        if st.button("Use in the app", key=f"data_use_{slug}"):
+            if current.model != model:
+                KeptCatalogs().set_model(slug, model)
+            select_catalog(str(current.path), model)
+            rerun_app()
+    elif st.button("Embed (resumes where it stopped)", key=f"data_resume_{slug}"):
+        try:
+            catalog = load_catalog(current.folder)
+        except VidrecError as exc:
+            st.error(md_escape(exc))
+        else:
+            run_embedding(current, catalog, model)
+
+
+def _delete(current: KeptCatalog) -> None:
+    slug = current.slug
+    sure = st.checkbox("Yes, delete this catalog", key=f"data_delete_sure_{slug}")
+    if st.button("Delete", key=f"data_delete_{slug}", disabled=not sure):
+        try:
+            KeptCatalogs().delete(slug)
+        except VidrecError as exc:
+            st.error(md_escape(exc))
+        else:
+            st.session_state[FLASH_KEY] = f"Deleted '{current.name}'."
+            rerun_app()
 
 
 def rerun_app() -> None:

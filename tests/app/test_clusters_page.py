@@ -72,3 +72,11 @@ def test_three_d_map(at: AppTest):
     at.get("segmented_control")[0].set_value(3).run()
     assert not at.exception
     assert "scatter3d" in at.get("plotly_chart")[0].proto.spec
+
+
+def test_the_profile_on_the_map_is_the_studios_strategy(at: AppTest):
+    assert "the mean strategy's profile" in at.get("plotly_chart")[0].proto.spec  # the studio's default
+    at.session_state["_kept_strategy"] = "recency"  # as the studio's strategy picker leaves it
+    at.run()
+    assert not at.exception
+    assert "the recency strategy's profile" in at.get("plotly_chart")[0].proto.spec

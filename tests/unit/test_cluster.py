@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 
 from vidrec_core.data.schema import catalog_from_records
-from vidrec_core.explore.cluster import NOISE, ClusterConfig, ClusterError, candidate_ks, cluster_catalog, describe
+from vidrec_core.explore.cluster import (
+    NOISE,
+    ClusterConfig,
+    ClusterError,
+    candidate_ks,
+    central_order,
+    cluster_catalog,
+    describe,
+)
 from vidrec_core.explore.naming import ctfidf_keywords, tokenize
 
 GROUPS = {"s": {"s1", "s2", "s3"}, "h": {"h1", "h2", "h3"}, "r": {"r1", "r2", "r3"}}
@@ -140,3 +148,9 @@ def test_result_serialises_for_the_command_line(tiny_recommender):
     first = data["clusters"][0]
     assert set(first) == {"id", "label", "keywords", "size", "top_genres", "median_year", "titles"}
     assert isinstance(first["keywords"], list) and isinstance(first["titles"], list)
+
+
+def test_members_are_ordered_most_central_first():
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
+    members = np.array([0, 1, 2])  # their mean direction is nearest to row 2, then row 1, then row 0
+    assert central_order(vectors, members).tolist() == [2, 1, 0]

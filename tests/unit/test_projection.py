@@ -113,3 +113,17 @@ def test_hover_text_is_escaped_and_shortened():
     assert hover_escape("<b>Tom & Jerry</b>") == "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;"
     assert hover_escape("a\nb   c") == "a b c"
     assert hover_escape("x" * 50, limit=10) == "x" * 9 + "…"
+
+
+def test_a_history_sits_on_the_map_where_the_map_page_draws_it(tiny_recommender):
+    from vidrec_core.explore.overlay import event_points, profile_point
+
+    projection = project(tiny_recommender.items, PCA2, use_cache=False)
+    items, catalog = tiny_recommender.items, tiny_recommender.catalog
+    result = tiny_recommender.recommend("Star Voyage\nastronaut rocket space station", strategy="recency", k=3)
+    points = event_points(projection, items, catalog.index_of, result.events, result.embedded.vectors)
+    np.testing.assert_array_equal(points[0], projection.coords[catalog.index_of["s1"]])  # a watched video: its point
+    np.testing.assert_allclose(points[1], projection.place(result.embedded.vectors[1:], items)[0])  # a typed line
+    profile = profile_point(projection, items, result.profile.profile)  # the chosen strategy's own profile
+    np.testing.assert_allclose(profile, projection.place(result.profile.profile[None, :], items))
+    assert profile_point(projection, items, None) is None
