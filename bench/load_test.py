@@ -10,9 +10,9 @@ Streamlit's running indicator is gone); on a small machine chromium takes most o
 mostly chromium's. Reports the edit latency percentiles, errors, and the server's memory over time (it should level
 off, not grow per rerun).
 
-    python bench/load_test.py --sessions 20 --seconds 180                    # the long form
-    python bench/load_test.py --sessions 20 --seconds 180 --client browser   # the long form, through chromium
-    python bench/load_test.py --sessions 20 --seconds 30                     # the short form CI runs (tests/e2e)
+    python -m bench.load_test --sessions 20 --seconds 180                    # the long form
+    python -m bench.load_test --sessions 20 --seconds 180 --client browser   # the long form, through chromium
+    python -m bench.load_test --sessions 20 --seconds 30                     # the short form CI runs (tests/e2e)
 """
 
 from __future__ import annotations
@@ -30,8 +30,6 @@ import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 import pandas as pd

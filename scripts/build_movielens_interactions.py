@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.data.load import load_catalog
 from vidrec_core.data.movielens import derive, derived_log_path, write_log

@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 
 from vidrec_core.core.paths import SAMPLE_CATALOG, SAMPLE_EMBEDDINGS_DIR
 from vidrec_core.data.load import load_catalog

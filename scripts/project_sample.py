@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from vidrec_core.embed.store import model_slug
 from vidrec_core.explore.projection import SAMPLE_PROJECTIONS_DIR, ProjectionConfig, file_name, project, save_projection

@@ -15,6 +15,7 @@ PYTHON="${PYTHON:-python3}"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements-dev.txt
+.venv/bin/python -m pip install -q -e . --no-deps  # vidrec_core importable anywhere, and the `vidrec` command
 
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .

@@ -1,5 +1,5 @@
 """The short form of the load test: 20 sessions edit at once against one server, through Streamlit's own websocket
-protocol so that the server is measured, not chromium (the long form is `python bench/load_test.py --sessions 20
+protocol so that the server is measured, not chromium (the long form is `python -m bench.load_test --sessions 20
 --seconds 180`, add `--client browser` to go through chromium pages)."""
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ def test_twenty_sessions_edit_at_once_without_errors_and_memory_levels_off(tmp_p
     done = subprocess.run(
         [
             sys.executable,
-            "bench/load_test.py",
+            "-m",
+            "bench.load_test",
             "--client",
             "protocol",
             "--sessions",
