@@ -94,7 +94,7 @@ if clusters.k_scores:
             y="silhouette",
             height=200,
         )
-        st.caption("Silhouette of each k on a 2,500-video sample; k below 5 is not tried (see the README).")
+        st.caption("Silhouette of each k on a 2,500-video sample; k below 5 is not tried (see docs/user-guide.md).")
 
 # ------------------------------------------------------------------------------------------------ overlays
 row = st.columns([3, 1, 2])

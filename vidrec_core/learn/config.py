@@ -49,6 +49,6 @@ class LearnedConfig:
         return LearnedConfig(**{k: v for k, v in data.items() if k in names})
 
 
-# The configuration the shipped artefact and the evaluation use (chosen in the README's "Learned interest mapping"
-# experiments): the adapter with per-video residuals, 10 epochs, blended 30% with item-kNN at inference.
+# The configuration the shipped artefact and the evaluation use (chosen in the experiments of docs/evaluation.md,
+# "Learned interest mapping"): the adapter with per-video residuals, 10 epochs, blended 30% with item-kNN at inference.
 SHIPPED_CONFIG = LearnedConfig(epochs=10, knn_weight=0.3)
