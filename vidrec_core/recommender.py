@@ -19,7 +19,7 @@ from vidrec_core.data.movielens import sample_interactions_path
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.queries import QueryEmbedder
-from vidrec_core.embed.registry import get_encoder
+from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel, find_learned_model
@@ -241,7 +241,7 @@ def load_collaborative(catalog: Catalog, interactions: str | Path | None = None)
 
 def load_recommender(
     catalog_path: str | Path | None = None,
-    model: str = "minilm",
+    model: str = DEFAULT_ENCODER,
     progress: ProgressFn | None = None,
     interactions: str | Path | None = None,
 ) -> tuple[Recommender, EmbedReport]:

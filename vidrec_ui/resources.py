@@ -16,7 +16,10 @@ from vidrec_core.data.load import open_catalog
 from vidrec_core.data.personas import Persona, load_personas
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
-from vidrec_core.embed.registry import get_encoder, label
+from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder, label
+from vidrec_core.learn.adapter import LearnedModel
+from vidrec_core.learn.artefacts import UnavailableModel
+from vidrec_core.profile.strategies import CollaborativeModel
 from vidrec_core.recommender import Recommender, embed_catalog, load_collaborative, load_learned
 from vidrec_ui.text import md_escape
 
@@ -38,13 +41,13 @@ class CatalogChoice:
 
 def kept_catalogs() -> tuple[list[KeptCatalog], list[str]]:
     """Kept catalogs (read fresh each run: renames and deletes show at once) and problems met reading them."""
-    store = KeptCatalogs()
-    return store.list(), list(store.problems)
+    kept = KeptCatalogs()
+    return kept.list(), list(kept.problems)
 
 
 def catalog_choices() -> list[CatalogChoice]:
     """A catalog named by VIDREC_CATALOG when set, the shipped sample, then the kept catalogs."""
-    choices = [CatalogChoice(SAMPLE_LABEL, str(SAMPLE_CATALOG), model="minilm")]
+    choices = [CatalogChoice(SAMPLE_LABEL, str(SAMPLE_CATALOG), model=DEFAULT_ENCODER)]
     extra = extra_catalog()
     if extra:
         choices.insert(0, CatalogChoice(f"{CATALOG}: {os.path.basename(extra)}", extra))
@@ -70,7 +73,7 @@ def cached_catalog(path: str) -> Catalog:
 
 
 @st.cache_resource(show_spinner="Learning what viewers watch together…", max_entries=8)
-def cached_collaborative(path: str):
+def cached_collaborative(path: str) -> CollaborativeModel | None:
     return load_collaborative(cached_catalog(path))
 
 
@@ -90,7 +93,7 @@ def cached_recommender(path: str, model: str) -> Recommender:
 
 
 @st.cache_resource(show_spinner="Loading the learned model…", max_entries=8)
-def cached_learned(path: str, model: str):
+def cached_learned(path: str, model: str) -> LearnedModel | UnavailableModel:
     """The learned strategy's trained adapter for this catalog and model (or why none is usable)."""
     return load_learned(cached_catalog(path), cached_encoder(model))
 
@@ -103,7 +106,7 @@ def cached_personas() -> dict[str, Persona]:
 def current_recommender() -> Recommender | None:
     """The recommender for the sidebar's catalog and model; shows the problem and returns None if it fails."""
     path = st.session_state.get("catalog_path", str(SAMPLE_CATALOG))
-    model = st.session_state.get("model", "minilm")
+    model = st.session_state.get("model", DEFAULT_ENCODER)
     kept = kept_catalog_at(path)
     if kept is not None and not kept.is_embedded(model) and kept.rows > INLINE_EMBED_LIMIT:
         st.info(

@@ -15,7 +15,7 @@ from vidrec_ui.text import md_escape
 MESSAGE_KEY = "_saved_message"
 
 
-def _store() -> SavedHistories:
+def _histories() -> SavedHistories:
     return SavedHistories(read_only=frozenset(cached_personas()))
 
 
@@ -32,7 +32,7 @@ def _save() -> None:
     name = st.session_state.get("save_name", "").strip() or _suggested_name()
     try:
         settings = {key: get(key) for key in VIEW_KEYS}
-        saved = _store().save(name, current_history_text(), settings)
+        saved = _histories().save(name, current_history_text(), settings)
         _report("success", f"Saved “{saved}”.")
     except VidrecError as exc:
         _report("error", str(exc))
@@ -41,7 +41,7 @@ def _save() -> None:
 def _load() -> None:
     name = st.session_state.get("saved_choice")
     try:
-        saved = _store().load(name)
+        saved = _histories().load(name)
     except VidrecError as exc:
         _report("error", str(exc))
         return
@@ -55,7 +55,7 @@ def _load() -> None:
 
 def _rename() -> None:
     try:
-        new = _store().rename(st.session_state.get("saved_choice"), st.session_state.get("rename_to", ""))
+        new = _histories().rename(st.session_state.get("saved_choice"), st.session_state.get("rename_to", ""))
         st.session_state["saved_choice"] = new
         _report("success", f"Renamed to “{new}”.")
     except VidrecError as exc:
@@ -65,7 +65,7 @@ def _rename() -> None:
 def _delete() -> None:
     name = st.session_state.get("saved_choice")
     try:
-        _store().delete(name)
+        _histories().delete(name)
         st.session_state.pop("saved_choice", None)
         _report("success", f"Deleted “{name}”.")
     except VidrecError as exc:
@@ -75,7 +75,7 @@ def _delete() -> None:
 def saved_histories_panel() -> None:
     with st.expander("Saved histories"):
         try:
-            names = _store().names()
+            names = _histories().names()
         except VidrecError as exc:
             st.error(md_escape(exc))
             return

@@ -15,7 +15,7 @@ from vidrec_core.cli.options import add_common, rate_printer
 from vidrec_core.core.errors import EncoderError, VidrecError
 from vidrec_core.data.kept import KeptCatalogs
 from vidrec_core.data.load import open_catalog
-from vidrec_core.embed.registry import get_encoder
+from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE
 from vidrec_core.recommender import embed_catalog
 
@@ -30,7 +30,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     if args.catalog and not Path(args.catalog).is_file():
         kept = kept_catalogs.find(args.catalog)
     catalog = open_catalog(kept.folder if kept is not None else args.catalog)
-    model = args.model or (kept.model if kept is not None else "minilm")
+    model = args.model or (kept.model if kept is not None else DEFAULT_ENCODER)
     if args.device.startswith("cuda"):
         import torch
 

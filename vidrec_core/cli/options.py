@@ -10,6 +10,7 @@ from pathlib import Path
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.progress import RateMeter
 from vidrec_core.data.personas import load_personas
+from vidrec_core.embed.registry import DEFAULT_ENCODER
 from vidrec_core.rank.filters import Filters
 
 MAX_HISTORY_BYTES = 5_000_000
@@ -19,7 +20,7 @@ ProgressPrinter = Callable[[int, int], None]
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", help="catalog file (CSV, TSV, JSON, JSONL, Parquet); default: the sample")
     parser.add_argument(
-        "--model", default="minilm", help="minilm | multilingual | a local sentence-transformers folder"
+        "--model", default=DEFAULT_ENCODER, help="minilm | multilingual | a local sentence-transformers folder"
     )
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 

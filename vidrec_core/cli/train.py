@@ -15,7 +15,7 @@ from vidrec_core.cli.options import say
 from vidrec_core.data.interactions import load_interactions, positives_by_user
 from vidrec_core.data.load import is_sample, open_catalog
 from vidrec_core.data.movielens import sample_interactions_path
-from vidrec_core.embed.registry import get_encoder
+from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import shipped_artefact_path
 from vidrec_core.learn.config import SHIPPED_CONFIG, LearnedModelError
@@ -81,7 +81,7 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     )
     tr.add_argument("--interactions", help="interaction log (default: the MovieLens log matched to the sample)")
     tr.add_argument("--catalog", help="catalog file (default: the sample)")
-    tr.add_argument("--model", default="minilm", help="language model: minilm, multilingual or a local path")
+    tr.add_argument("--model", default=DEFAULT_ENCODER, help="language model: minilm, multilingual or a local path")
     tr.add_argument("--out", help="artefact path (default: sample_data/learned/<model>_movielens.npz)")
     tr.add_argument("--epochs", type=int, help="passes over the data (default: the shipped configuration's)")
     tr.add_argument("--seed", type=int, help="random seed (default 0): the same seed gives the same weights")

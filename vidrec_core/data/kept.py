@@ -28,7 +28,7 @@ from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.core.errors import CatalogError
 from vidrec_core.core.paths import data_dir
 from vidrec_core.data.schema import CANONICAL_COLUMNS, DEFAULT_TEXT_FIELDS, EXTRA_PREFIX, Catalog, normalise_catalog
-from vidrec_core.embed.registry import encoder_id
+from vidrec_core.embed.registry import DEFAULT_ENCODER, encoder_id
 
 META = "meta.json"
 TABLE = "catalog.parquet"
@@ -89,7 +89,7 @@ class KeptCatalog:
 
     @property
     def model(self) -> str:
-        return str(self.meta.get("model") or "minilm")
+        return str(self.meta.get("model") or DEFAULT_ENCODER)
 
     @property
     def rows(self) -> int:
@@ -194,7 +194,7 @@ class KeptCatalogs:
         file_name: str = "",
         roles: Mapping[str, str] | None = None,
         encoding: str | None = None,
-        model: str = "minilm",
+        model: str = DEFAULT_ENCODER,
         notes: Sequence[str] = (),
     ) -> KeptCatalog:
         """Save a validated catalog; a name already in use gets " (2)" and so on."""

@@ -20,6 +20,7 @@ from vidrec_core.embed.encoders import (
     minilm_encoder,
 )
 
+DEFAULT_ENCODER = "minilm"  # what the app, the command line and kept catalogs use unless told otherwise
 FAKE = "fake"
 FAKE_ID = "fake-hash-64"  # what `fake` embeds as (FakeEncoder's default dimension)
 
@@ -74,7 +75,7 @@ def find(name: str) -> EncoderSpec | None:
     return None
 
 
-def get_encoder(name: str = "minilm", device: str = "cpu") -> Encoder:
+def get_encoder(name: str = DEFAULT_ENCODER, device: str = "cpu") -> Encoder:
     """'minilm', 'multilingual' (or their ids and aliases), 'fake' / 'fake-<dim>', or a local model's path."""
     spec = find(name)
     if spec is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vidrec_core.core.errors import VidrecError
+from vidrec_core.embed.registry import ENCODERS
 
 
 class EvaluationError(VidrecError):
@@ -23,7 +24,7 @@ class EvalSettings:
     bootstrap: int = 1000
     max_users: int | None = None  # a seeded sample of the eligible users, for quick runs
     methods: tuple[str, ...] | None = None  # None: every baseline and every registered strategy
-    models: tuple[str, ...] = ("minilm", "multilingual")
+    models: tuple[str, ...] = tuple(ENCODERS)  # every registered encoder
 
     def validate(self) -> None:
         if self.k < 1:

@@ -15,7 +15,7 @@ import numpy as np
 from vidrec_core.core.paths import SAMPLE_DIR
 from vidrec_core.core.settings import LEARNED_MODEL, learned_model_path
 from vidrec_core.data.load import SAMPLE_NAME
-from vidrec_core.embed.registry import short_name
+from vidrec_core.embed.registry import DEFAULT_ENCODER, short_name
 from vidrec_core.embed.store import model_slug
 from vidrec_core.learn import adapter, training
 from vidrec_core.learn import config as learn_config
@@ -25,7 +25,7 @@ from vidrec_core.learn.config import LearnedConfig, LearnedModelError, LearnProg
 SHIPPED_DIR = SAMPLE_DIR / "learned"
 
 
-def shipped_artefact_path(encoder: str = "minilm") -> Path:
+def shipped_artefact_path(encoder: str = DEFAULT_ENCODER) -> Path:
     """Where the artefact trained on MovieLens for the sample catalog and this encoder (id or short name) lives."""
     return SHIPPED_DIR / f"{model_slug(short_name(encoder))}_movielens.npz"
 
