@@ -54,9 +54,10 @@ ROLE_LABELS: dict[str, str] = {
     "vote_average": "Rating",
     "director": "Director",
     "cast": "Cast",
+    "creator": "Creator / channel / author",
 }
 MAIN_ROLES = ("title", "overview", "genres", "keywords", "year", "runtime", "language", "id")
-MORE_ROLES = ("tagline", "popularity", "vote_average", "director", "cast")
+MORE_ROLES = ("tagline", "popularity", "vote_average", "director", "cast", "creator")
 NONE = "—"
 PREVIEW_ROWS = 20
 CHUNK = 128  # texts per saved chunk: small enough that Cancel answers within seconds
@@ -111,7 +112,7 @@ def role_selectors(raw: RawTable, ns: str) -> dict[str, str]:
     columns = st.columns(4)
     for n, role in enumerate(MAIN_ROLES):
         selector(columns[n % 4], role)
-    with st.expander("More columns: tagline, popularity, rating, director, cast"):
+    with st.expander("More columns: tagline, popularity, rating, director, cast, creator"):
         more = st.columns(4)
         for n, role in enumerate(MORE_ROLES):
             selector(more[n % 4], role)

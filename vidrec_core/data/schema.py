@@ -46,8 +46,22 @@ COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "vote_average": ("vote_average", "rating", "score", "评分"),
     "director": ("director", "directors", "导演"),
     "cast": ("cast", "actors", "stars", "主演"),
+    # Who made a video where there is no director: a channel, creator, uploader or author (a list of names).
+    "creator": (
+        "creator",
+        "creators",
+        "channel",
+        "channel_name",
+        "channel_title",
+        "uploader",
+        "author",
+        "authors",
+        "作者",
+        "频道",
+        "up主",
+    ),
 }
-LIST_COLUMNS = ("genres", "keywords", "cast")
+LIST_COLUMNS = ("genres", "keywords", "cast", "creator")
 TEXT_COLUMNS = ("title", "tagline", "overview", "language", "director")
 CANONICAL_COLUMNS = (
     "id",
@@ -63,12 +77,13 @@ CANONICAL_COLUMNS = (
     "vote_average",
     "director",
     "cast",
+    "creator",
 )
 # Fields that can go into the embedded text, and the default order (the one `build_text` always used).
-TEXT_FIELDS = ("title", "tagline", "overview", "genres", "keywords", "director", "cast")
+TEXT_FIELDS = ("title", "tagline", "overview", "genres", "keywords", "director", "cast", "creator")
 DEFAULT_TEXT_FIELDS = ("title", "tagline", "overview", "genres", "keywords")
 EXTRA_PREFIX = "extra:"  # other source columns kept as text, e.g. "extra:channel"
-_FIELD_LABELS = {"genres": "Genres", "keywords": "Keywords", "director": "Director", "cast": "Cast"}
+_FIELD_LABELS = {"genres": "Genres", "keywords": "Keywords", "director": "Director", "cast": "Cast", "creator": "By"}
 _CJK_CHAR = re.compile(r"[\u1100-\u11ff\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef]")
 _LIST_SPLIT = re.compile(r"\s*[|;,/、，；]\s*")
 
