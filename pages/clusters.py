@@ -150,7 +150,8 @@ if show_viewer and history_text.strip():
                 line_colour="#7a1f17",
             )
         )
-        strategy, params = chosen_strategy()  # the studio's: the map shows the profile the picks came from
+        # The studio's strategy: the map shows the profile the picks came from.
+        strategy, params = chosen_strategy(default=recommender.default_strategy)
         try:
             result = recommender.recommend(events, strategy=strategy, k=10, params=params)
         except VidrecError:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.exports import safe_csv
+from vidrec_core.profile.registry import ARTICLE_BASELINE
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import strategy_controls
 from vidrec_ui.history_state import current_history_text, get, put
@@ -32,12 +33,14 @@ with st.expander(f"The history ({len(events)} events)"):
 
 sides = {}
 columns = st.columns(2, gap="large")
-for column, (label, prefix, default) in zip(columns, [("A", "a_", "mean"), ("B", "b_", "multi-interest")], strict=True):
+# A opens on the article's method, B on the strategy this catalog defaults to: the comparison a demo should show.
+for column, (label, prefix) in zip(columns, [("A", "a_"), ("B", "b_")], strict=True):
     with column:
         st.subheader(f"List {label}")
-        if get(prefix + "strategy") is None:
-            put(prefix + "strategy", default)
-        strategy, k, diversity, params = strategy_controls(prefix, label=f"Strategy {label}")
+        if label == "A" and get(prefix + "strategy") is None:
+            put(prefix + "strategy", ARTICLE_BASELINE)
+        default = recommender.default_strategy if label == "B" else None
+        strategy, k, diversity, params = strategy_controls(prefix, label=f"Strategy {label}", default=default)
         try:
             result = recommender.recommend(events, strategy=strategy, k=k, diversity=diversity, params=params)
         except VidrecError as exc:

@@ -11,7 +11,13 @@ from vidrec_ui.history_editor import history_table
 from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, set_history
 from vidrec_ui.resources import cached_personas, current_recommender
 from vidrec_ui.saved import saved_histories_panel
-from vidrec_ui.share_state import CUSTOM_PERSONA, restore_from_link, write_to_link
+from vidrec_ui.share_state import (
+    CUSTOM_PERSONA,
+    note_history_edits,
+    persona_options,
+    restore_from_link,
+    write_to_link,
+)
 from vidrec_ui.text import md_escape
 
 ensure_app(__file__)
@@ -47,10 +53,13 @@ recommender = current_recommender()
 if recommender is None:
     st.stop()
 
+note_history_edits(personas)
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.selectbox(
-        "Sample persona", [*personas, CUSTOM_PERSONA], **bind("persona", CUSTOM_PERSONA, on_change=_load_persona)
+        "Sample persona",
+        persona_options(personas),
+        **bind("persona", CUSTOM_PERSONA, on_change=_load_persona),
     )
     persona = personas.get(get("persona"))
     if persona:
@@ -74,7 +83,7 @@ with left:
 with right:
     controls = st.columns([1, 1])
     with controls[0]:
-        strategy, k, diversity, params = strategy_controls()
+        strategy, k, diversity, params = strategy_controls(default=recommender.default_strategy)
     with controls[1]:
         filters = filter_controls(recommender.catalog)
 

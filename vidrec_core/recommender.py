@@ -14,6 +14,7 @@ import numpy as np
 
 from vidrec_core.core.errors import HistoryError, VidrecError
 from vidrec_core.data.interactions import load_interactions
+from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import is_sample, open_catalog
 from vidrec_core.data.movielens import sample_interactions_path
 from vidrec_core.data.schema import Catalog
@@ -22,11 +23,12 @@ from vidrec_core.embed.queries import QueryEmbedder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
 from vidrec_core.learn.adapter import LearnedModel
-from vidrec_core.learn.artefacts import UnavailableModel, find_learned_model
-from vidrec_core.learn.collaborative import collaborative_from_log
+from vidrec_core.learn.artefacts import FusionChoice, UnavailableModel, find_fusion_weights, find_learned_model
+from vidrec_core.learn.collaborative import Viewing, viewing_from_log
+from vidrec_core.learn.fusion import FusionFeatures, FusionScorer, text_prior
 from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE, Event, history_notices, parse_history
 from vidrec_core.profile.matching import TitleMatcher
-from vidrec_core.profile.registry import STRATEGIES
+from vidrec_core.profile.registry import STRATEGIES, USES_FUSION
 from vidrec_core.profile.strategies import (
     CollaborativeModel,
     EmbeddedHistory,
@@ -50,10 +52,12 @@ class RecommendationResult:
     messages: list[str] = field(default_factory=list)
     profile: ProfileResult | None = None
     embedded: EmbeddedHistory | None = None
+    strategy_reason: str | None = None  # why the strategy was chosen, when the caller left the choice to vidrec
 
     def as_dict(self) -> dict:
         return {
             "strategy": self.strategy,
+            **({"strategy_reason": self.strategy_reason} if self.strategy_reason else {}),
             "history": [event_as_dict(e) for e in self.events],
             "recommendations": [r.as_dict() for r in self.recommendations],
             "interests": [
@@ -91,8 +95,19 @@ def embed_catalog(
     )
 
 
+@dataclass(frozen=True)
+class DefaultStrategy:
+    """The strategy a catalog opens on, and why (shown on the page and in the JSON)."""
+
+    name: str
+    reason: str
+
+
 class Recommender:
-    """Answers histories and searches over one catalog with one encoder. Read-only after construction."""
+    """Answers histories and searches over one catalog with one encoder. Read-only after construction.
+
+    `likes` (how many people liked each video, from the viewing log) feeds the fusion strategy's text prior;
+    `fusion` holds the fusion weights and where they were learned."""
 
     def __init__(
         self,
@@ -101,6 +116,8 @@ class Recommender:
         encoder: Encoder,
         collaborative: CollaborativeModel | None = None,
         learned: LearnedModel | UnavailableModel | None = None,
+        likes: np.ndarray | None = None,
+        fusion: FusionChoice | None = None,
     ):
         if item_vectors.shape != (len(catalog), encoder.dim):
             raise ValueError(
@@ -114,6 +131,8 @@ class Recommender:
         self.queries = QueryEmbedder(encoder)
         self.collaborative = collaborative
         self.learned = learned  # the learned strategy's model, or why none is usable
+        self.likes = likes
+        self.fusion = fusion
 
     @cached_property
     def popularity(self) -> np.ndarray:
@@ -130,7 +149,46 @@ class Recommender:
             return None
         return nearest_known(self.items, self.collaborative.known_)
 
-    def context(self, params: StrategyParams | None = None) -> StrategyContext:
+    @cached_property
+    def lexical(self) -> LexicalIndex:
+        """Words, tags and names of the catalog as sparse vectors, built on first use (about 2 s for the sample)."""
+        return LexicalIndex(self.catalog)
+
+    @cached_property
+    def fusion_scorer(self) -> FusionScorer | None:
+        """The fusion strategy's features and weights; None (with `fusion.note` saying why) when no weights load."""
+        if self.fusion is None or self.fusion.weights is None:
+            return None
+        prior = None if self.likes is None else text_prior(self.items, self.likes)
+        model = self.fusion.weights.for_catalog(has_log=prior is not None)
+        return FusionScorer(FusionFeatures(self.lexical, self.items, prior), model, self.fusion.note)
+
+    @cached_property
+    def default_strategy(self) -> DefaultStrategy:
+        """The best measured strategy this catalog can run (docs/evaluation.md): `learned` where a model trained on
+        its viewing log exists; else `hybrid` where it has a viewing log; else `fusion`, the best content-only
+        strategy on new videos. `mean`, the article's method, stays available as the baseline."""
+        if isinstance(self.learned, LearnedModel):
+            return DefaultStrategy(
+                "learned",
+                "A model trained on this catalog's viewing log is available, and `learned` scored highest of all "
+                "strategies on held-out viewing (docs/evaluation.md).",
+            )
+        if self.collaborative is not None:
+            return DefaultStrategy(
+                "hybrid",
+                "This catalog has a viewing log but no trained model: `hybrid` blends content (fusion) with what "
+                "co-viewers watched (docs/evaluation.md).",
+            )
+        return DefaultStrategy(
+            "fusion",
+            "This catalog has no viewing log: `fusion`, the best content-only strategy for new videos, reads "
+            "meaning, people, words, tags, genres and years (docs/evaluation.md).",
+        )
+
+    def context(self, params: StrategyParams | None = None, fusion: bool = True) -> StrategyContext:
+        """What the strategies read; `fusion=False` skips building the fusion features for strategies that do not
+        use them."""
         return StrategyContext(
             items=self.items,
             popularity=self.popularity,
@@ -139,6 +197,7 @@ class Recommender:
             index_of=self.catalog.index_of,
             known_neighbours=self.known_neighbours,
             learned=self.learned,
+            fusion=self.fusion_scorer if fusion else None,
         )
 
     @cached_property
@@ -161,7 +220,7 @@ class Recommender:
     def recommend(
         self,
         history: str | list[Event],
-        strategy: str = "mean",
+        strategy: str | None = None,
         k: int = 10,
         filters: Filters | None = None,
         diversity: float = 0.0,
@@ -170,11 +229,14 @@ class Recommender:
         events = self.understand(history) if isinstance(history, str) else list(history)
         if not events:
             raise HistoryError(EMPTY_HISTORY_MESSAGE)
+        reason = None
+        if strategy is None:
+            strategy, reason = self.default_strategy.name, self.default_strategy.reason
         if strategy not in STRATEGIES:
             raise HistoryError(f"Unknown strategy '{strategy}'. Choose one of: {', '.join(STRATEGIES)}")
         embedded = self.embed_events(events)
-        result = STRATEGIES[strategy](embedded, self.context(params))
-        penalty = dislike_penalty(embedded, self.items)
+        result = STRATEGIES[strategy](embedded, self.context(params, fusion=strategy in USES_FUSION))
+        penalty = dislike_penalty(embedded, self.items) * result.score_unit
         scores = result.scores - penalty
         interest_scores = None if result.interest_scores is None else result.interest_scores - penalty
         exclude = np.zeros(len(self.catalog), dtype=bool)
@@ -192,7 +254,7 @@ class Recommender:
             interest_scores=interest_scores,
             interest_shares=np.array([i.share for i in result.interests]) if result.interests else None,
         )
-        recs = explain(self.catalog, self.items, embedded, ranking, result)
+        recs = explain(self.catalog, self.items, embedded, ranking, result, self.collaborative)
         return RecommendationResult(
             events,
             recs,
@@ -200,6 +262,7 @@ class Recommender:
             messages=history_notices(events) + result.notes + ranking.messages,
             profile=result,
             embedded=embedded,
+            strategy_reason=reason,
         )
 
     def list_metrics(self, result: RecommendationResult) -> dict[str, float | None]:
@@ -224,11 +287,9 @@ class Recommender:
         return list(zip(ranking.indices, ranking.scores, strict=True))
 
 
-def load_collaborative(catalog: Catalog, interactions: str | Path | None = None) -> CollaborativeModel | None:
-    """Item-kNN from an interaction log; for the sample catalog the MovieLens log is used by default.
-
-    Returns None when there is no log for this catalog (the hybrid strategy then says it uses content alone).
-    """
+def load_viewing(catalog: Catalog, interactions: str | Path | None = None) -> Viewing | None:
+    """The collaborative model and like counts from an interaction log; for the sample catalog the MovieLens log is
+    used by default. None when there is no log for this catalog (strategies then use content alone, and say so)."""
     if interactions is None:
         if not is_sample(catalog):
             return None
@@ -236,7 +297,7 @@ def load_collaborative(catalog: Catalog, interactions: str | Path | None = None)
             interactions = sample_interactions_path()
         except VidrecError:
             return None
-    return collaborative_from_log(load_interactions(interactions, catalog), len(catalog))
+    return viewing_from_log(load_interactions(interactions, catalog), len(catalog))
 
 
 def load_recommender(
@@ -249,9 +310,17 @@ def load_recommender(
     catalog = open_catalog(catalog_path)
     encoder = get_encoder(model)
     vectors, report = embed_catalog(catalog, encoder, progress=progress)
-    collaborative = load_collaborative(catalog, interactions)
-    learned = load_learned(catalog, encoder)
-    return Recommender(catalog, vectors, encoder, collaborative=collaborative, learned=learned), report
+    viewing = load_viewing(catalog, interactions)
+    recommender = Recommender(
+        catalog,
+        vectors,
+        encoder,
+        collaborative=viewing.model if viewing else None,
+        learned=load_learned(catalog, encoder),
+        likes=viewing.likes if viewing else None,
+        fusion=find_fusion_weights(catalog.name, encoder.name),
+    )
+    return recommender, report
 
 
 def load_learned(catalog: Catalog, encoder: Encoder) -> LearnedModel | UnavailableModel:

@@ -8,13 +8,33 @@ import pandas as pd
 import streamlit as st
 
 from vidrec_core.data.schema import Catalog
-from vidrec_core.profile.registry import STRATEGIES, STRATEGY_DESCRIPTIONS
+from vidrec_core.profile.registry import ARTICLE_BASELINE, STRATEGIES, STRATEGY_DESCRIPTIONS
 from vidrec_core.profile.strategies import StrategyParams
 from vidrec_core.rank.filters import Filters
+from vidrec_core.recommender import DefaultStrategy
 from vidrec_ui.history_state import bind, get, put
 
-DEFAULTS = {"strategy": "mean", "k": 10, "diversity": 0.0, "half_life": 5.0, "hybrid_weight": 0.5}
+DEFAULTS = {"strategy": ARTICLE_BASELINE, "k": 10, "diversity": 0.0, "half_life": 5.0, "hybrid_weight": 0.5}
 VIEW_KEYS = tuple(DEFAULTS)
+FOLLOWS_DEFAULT = "strategy_is_default"  # the strategy is the catalog's default, not the viewer's pick
+
+
+def follow_default(prefix: str, default: DefaultStrategy | None) -> None:
+    """Until the viewer picks a strategy, it is the catalog's default, and it follows the catalog when that
+    changes; a pick (or a shared link naming one) is kept."""
+    if default is not None and (get(prefix + "strategy") is None or get(prefix + FOLLOWS_DEFAULT)):
+        put(prefix + "strategy", default.name)
+        put(prefix + FOLLOWS_DEFAULT, True)
+
+
+def _picked(prefix: str = "") -> None:
+    put(prefix + FOLLOWS_DEFAULT, False)
+
+
+def keep_picked_strategy(prefix: str = "") -> None:
+    """A strategy restored from a saved history or a link is the viewer's pick: the catalog's default must not
+    replace it."""
+    _picked(prefix)
 
 
 @dataclass(frozen=True)
@@ -26,14 +46,28 @@ class Settings:
     filters: Filters
 
 
-def strategy_controls(prefix: str = "", label: str = "Interest strategy") -> tuple[str, int, float, StrategyParams]:
-    """Strategy, list length, diversity and the strategy's own knob. `prefix` keeps two sets apart (A/B)."""
+def strategy_controls(
+    prefix: str = "", label: str = "Interest strategy", default: DefaultStrategy | None = None
+) -> tuple[str, int, float, StrategyParams]:
+    """Strategy, list length, diversity and the strategy's own knob. `prefix` keeps two sets apart (A/B); `default`
+    is the catalog's best measured strategy, used (and explained) until the viewer picks another."""
+    follow_default(prefix, default)
     strategy = st.selectbox(
         label,
         list(STRATEGIES),
-        **bind(prefix + "strategy", DEFAULTS["strategy"]),
+        **bind(prefix + "strategy", DEFAULTS["strategy"], on_change=lambda: _picked(prefix)),
         help="\n".join(f"- **{name}**: {text}" for name, text in STRATEGY_DESCRIPTIONS.items()),
     )
+    if default is not None:
+        if strategy == default.name:
+            st.caption(f"Chosen for this catalog. {default.reason}")
+        elif strategy == ARTICLE_BASELINE:
+            st.caption(
+                f"`{ARTICLE_BASELINE}` is the article's method, kept as the baseline; this catalog's default is "
+                f"`{default.name}`."
+            )
+        else:
+            st.caption(f"This catalog's default is `{default.name}`; you picked another.")
     if strategy == "recency":
         st.slider(
             "Half-life (events)",
@@ -64,8 +98,9 @@ def strategy_controls(prefix: str = "", label: str = "Interest strategy") -> tup
     return strategy, int(get(prefix + "k")), float(get(prefix + "diversity")), chosen_strategy(prefix)[1]
 
 
-def chosen_strategy(prefix: str = "") -> tuple[str, StrategyParams]:
+def chosen_strategy(prefix: str = "", default: DefaultStrategy | None = None) -> tuple[str, StrategyParams]:
     """The strategy and its knobs as the studio (or the A/B side `prefix`) last set them; other pages read this."""
+    follow_default(prefix, default)
     params = StrategyParams(
         half_life=float(get(prefix + "half_life", DEFAULTS["half_life"])),
         hybrid_weight=float(get(prefix + "hybrid_weight", DEFAULTS["hybrid_weight"])),

@@ -18,9 +18,10 @@ from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder, label
 from vidrec_core.learn.adapter import LearnedModel
-from vidrec_core.learn.artefacts import UnavailableModel
-from vidrec_core.profile.strategies import CollaborativeModel
-from vidrec_core.recommender import Recommender, embed_catalog, load_collaborative, load_learned
+from vidrec_core.learn.artefacts import UnavailableModel, find_fusion_weights
+from vidrec_core.learn.collaborative import Viewing
+from vidrec_core.profile.registry import USES_FUSION
+from vidrec_core.recommender import Recommender, embed_catalog, load_learned, load_viewing
 from vidrec_ui.text import md_escape
 
 SAMPLE_LABEL = "Sample: TMDB 5000 movies"
@@ -73,8 +74,8 @@ def cached_catalog(path: str) -> Catalog:
 
 
 @st.cache_resource(show_spinner="Learning what viewers watch together…", max_entries=8)
-def cached_collaborative(path: str) -> CollaborativeModel | None:
-    return load_collaborative(cached_catalog(path))
+def cached_viewing(path: str) -> Viewing | None:
+    return load_viewing(cached_catalog(path))
 
 
 @st.cache_resource(show_spinner="Placing every video in the meaning space…", max_entries=8)
@@ -82,9 +83,18 @@ def cached_recommender(path: str, model: str) -> Recommender:
     catalog = cached_catalog(path)
     encoder = cached_encoder(model)
     vectors, _ = embed_catalog(catalog, encoder)
+    viewing = cached_viewing(path)
     recommender = Recommender(
-        catalog, vectors, encoder, collaborative=cached_collaborative(path), learned=cached_learned(path, model)
+        catalog,
+        vectors,
+        encoder,
+        collaborative=viewing.model if viewing else None,
+        learned=cached_learned(path, model),
+        likes=viewing.likes if viewing else None,
+        fusion=find_fusion_weights(catalog.name, encoder.name),
     )
+    if recommender.default_strategy.name in USES_FUSION:
+        _ = recommender.fusion_scorer  # the words and names index, built once here rather than on the first edit
     # The model, catalog and their libraries are half a million long-lived objects. Streamlit runs a full garbage
     # collection after every script run, which walked all of them: 0.27 s per rerun, holding the GIL for every
     # session. Frozen objects are skipped by the collector (and still freed by reference counting).

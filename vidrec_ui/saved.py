@@ -6,7 +6,7 @@ import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.saved.histories import SavedHistories
-from vidrec_ui.controls import VIEW_KEYS
+from vidrec_ui.controls import VIEW_KEYS, keep_picked_strategy
 from vidrec_ui.history_state import current_history_text, get, put, set_history
 from vidrec_ui.resources import cached_personas
 from vidrec_ui.share_state import CUSTOM_PERSONA
@@ -50,6 +50,8 @@ def _load() -> None:
     for key in VIEW_KEYS:
         if key in saved.settings and saved.settings[key] is not None:
             put(key, saved.settings[key])
+    if saved.settings.get("strategy"):
+        keep_picked_strategy()
     _report("success", f"Loaded “{saved.name}”.")
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import streamlit as st
 
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.saved.links import MAX_PARAM_CHARS, ShareError, params_to_view, view_to_params
-from vidrec_ui.history_state import put, set_history
+from vidrec_ui.controls import keep_picked_strategy
+from vidrec_ui.history_state import current_history_text, get, put, set_history
 
 RESTORED_FLAG = "_view_restored"
 CUSTOM_PERSONA = "— your own history —"
@@ -30,7 +33,26 @@ def restore_from_link() -> str | None:
         put("persona", CUSTOM_PERSONA)
     for key, value in view.items():
         put(key, value)
+    if "strategy" in view:
+        keep_picked_strategy()
     return None
+
+
+def persona_options(personas: Mapping[str, object]) -> list[str]:
+    """The picker's choices: every persona, then the viewer's own history, named after the persona it started from
+    when it did ("Your history, from Space sci-fi fan")."""
+    chosen = get("persona")
+    own = chosen if chosen and chosen not in personas else CUSTOM_PERSONA
+    return [*personas, own]
+
+
+def note_history_edits(personas: Mapping[str, object]) -> None:
+    """Once the history differs from the chosen persona's, it is the viewer's own: the picker says so, and which
+    persona it came from, instead of showing a name that no longer describes it."""
+    chosen = get("persona")
+    persona = personas.get(chosen)
+    if persona is not None and current_history_text() != persona.history:
+        put("persona", f"Your history, from {chosen}")
 
 
 def write_to_link(view: dict) -> bool:

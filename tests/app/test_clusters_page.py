@@ -75,8 +75,9 @@ def test_three_d_map(at: AppTest):
 
 
 def test_the_profile_on_the_map_is_the_studios_strategy(at: AppTest):
-    assert "the mean strategy's profile" in at.get("plotly_chart")[0].proto.spec  # the studio's default
+    assert "the learned strategy's profile" in at.get("plotly_chart")[0].proto.spec  # the sample's default
     at.session_state["_kept_strategy"] = "recency"  # as the studio's strategy picker leaves it
+    at.session_state["_kept_strategy_is_default"] = False
     at.run()
     assert not at.exception
     assert "the recency strategy's profile" in at.get("plotly_chart")[0].proto.spec

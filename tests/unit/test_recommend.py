@@ -57,10 +57,12 @@ def test_only_dislikes_still_answers(tiny_recommender):
 
 
 def test_filters_apply_and_name_the_filter_that_empties_the_list(tiny_recommender):
-    result = tiny_recommender.recommend("Star Voyage", k=5, filters=Filters(include_genres=("Horror",)))
+    result = tiny_recommender.recommend(
+        "Star Voyage", strategy="mean", k=5, filters=Filters(include_genres=("Horror",))
+    )
     assert set(ids(result)) == {"h1", "h2", "h3"}
     empty = tiny_recommender.recommend(
-        "Star Voyage", k=5, filters=Filters(include_genres=("Horror",), year_range=(2016, 2020))
+        "Star Voyage", strategy="mean", k=5, filters=Filters(include_genres=("Horror",), year_range=(2016, 2020))
     )
     assert empty.recommendations == []
     assert "year between 2016 and 2020" in empty.messages[0]

@@ -66,8 +66,8 @@ def test_recency_flips_the_order():
 
 
 def test_like_counts_more_than_watched(tiny_recommender):
-    liked_space = tiny_recommender.recommend("like: Star Voyage\nGhost Manor", k=8)
-    liked_horror = tiny_recommender.recommend("Star Voyage\nlike: Ghost Manor", k=8)
+    liked_space = tiny_recommender.recommend("like: Star Voyage\nGhost Manor", strategy="mean", k=8)
+    liked_horror = tiny_recommender.recommend("Star Voyage\nlike: Ghost Manor", strategy="mean", k=8)
     first_space = liked_space.recommendations[0].id
     first_horror = liked_horror.recommendations[0].id
     assert first_space.startswith("s") and first_horror.startswith("h")
@@ -88,6 +88,9 @@ class FakeCollaborative:
                 out[row, self.index_of["r3"]] = 5.0
         return out
 
+    def item_weights(self, rows, item):
+        return np.array([5.0 if (row, item) == (self.index_of["s1"], self.index_of["r3"]) else 0.0 for row in rows])
+
 
 def test_hybrid_blends_collaborative_signal_and_unseen_videos_borrow_it(tiny_recommender):
     catalog = tiny_recommender.catalog
@@ -100,10 +103,11 @@ def test_hybrid_blends_collaborative_signal_and_unseen_videos_borrow_it(tiny_rec
     params = StrategyParams(hybrid_weight=0.8, popularity_weight=0.0)
     result = hybrid.recommend("Star Voyage", strategy="hybrid", k=9, params=params)
     ids = [r.id for r in result.recommendations]
-    content_only = [r.id for r in tiny_recommender.recommend("Star Voyage", k=9).recommendations]
+    content_only = [r.id for r in tiny_recommender.recommend("Star Voyage", strategy="nearest", k=9).recommendations]
     assert ids.index("r3") < content_only.index("r3")
     r3 = next(r for r in result.recommendations if r.id == "r3")
     assert r3.collaborative_share > 0.5 and "viewers with similar histories" in r3.because
+    assert r3.because.startswith("because viewers of Star Voyage (2001) also liked it")
     # r1 has no interactions: it borrows the collaborative signal of its nearest known videos (r2, r3, romances).
     r1 = next(r for r in result.recommendations if r.id == "r1")
     assert "borrowed from similar videos" in r1.because
@@ -112,9 +116,31 @@ def test_hybrid_blends_collaborative_signal_and_unseen_videos_borrow_it(tiny_rec
 
 def test_hybrid_without_interactions_is_content_with_a_note(tiny_recommender):
     result = tiny_recommender.recommend("Star Voyage", strategy="hybrid", k=3)
-    mean = tiny_recommender.recommend("Star Voyage", strategy="mean", k=3)
-    assert [r.id for r in result.recommendations] == [r.id for r in mean.recommendations]
-    assert any("falls back to content" in m for m in result.messages)
+    content = tiny_recommender.recommend("Star Voyage", strategy="nearest", k=3)
+    assert [r.id for r in result.recommendations] == [r.id for r in content.recommendations]
+    assert any("collaborative part is left out" in m for m in result.messages)
+
+
+def test_nearest_keeps_two_tastes_apart_where_the_mean_blurs_them(tiny_recommender):
+    """One space film and one horror film: the mean lands between them, nearest stays next to each."""
+    history = "Star Voyage\nGhost Manor"
+    nearest = tiny_recommender.recommend(history, strategy="nearest", k=2)
+    assert {tuple(sorted(g)) for g in genres_of(nearest)} & {("Science Fiction",), ("Drama", "Science Fiction")}
+    assert any("Horror" in g for g in genres_of(nearest))
+
+
+def test_multi_interest_scores_each_taste_by_its_closest_events(tiny_recommender):
+    result = tiny_recommender.recommend(
+        "Star Voyage\nMars Base\nGhost Manor\nThe Cellar", strategy="multi-interest", k=4
+    )
+    assert len(result.profile.interests) == 2
+    scores = result.profile.interest_scores
+    items = tiny_recommender.items
+    space = next(i for i in result.profile.interests if "Star Voyage" in i.label)
+    rows = list(space.event_rows)
+    row = list(result.profile.interests).index(space)
+    expected = (result.embedded.vectors[rows] @ items.T).max(axis=0)
+    assert np.all(scores[row] <= expected + 1e-6) and np.all(scores[row] >= expected - 0.05)
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ COMMANDS = (
     explore.add_cluster,
     explore.add_project,
     train.add_train,
+    train.add_fit_fusion,
 )
 
 

@@ -46,6 +46,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         print(f"  {event.line_no:>3}. [{event.kind.value}] {event.text}{target}")
     for message in result.messages:
         print(f"note: {message}")
+    if result.strategy_reason:
+        print(f"strategy: {result.strategy} (the default for this catalog: {result.strategy_reason})")
     print(f"\nTop {len(result.recommendations)} ({result.strategy}):")
     for rank_no, rec in enumerate(result.recommendations, start=1):
         year = f" ({rec.year})" if rec.year else ""
@@ -91,7 +93,12 @@ def add_recommend(sub: argparse._SubParsersAction) -> None:
     add_common(rec)
     rec.add_argument("--history", help="history file, one event per line; - reads standard input")
     rec.add_argument("--persona", help="use a sample persona's history instead")
-    rec.add_argument("--strategy", default="mean", choices=sorted(STRATEGIES))
+    rec.add_argument(
+        "--strategy",
+        choices=sorted(STRATEGIES),
+        help="default: the best measured strategy this catalog can run (learned, hybrid or fusion; the JSON's "
+        "strategy_reason says why); mean is the article's baseline",
+    )
     rec.add_argument("--k", type=int, default=10)
     rec.add_argument("--diversity", type=float, default=0.0, help="0 = pure relevance, 1 = most diverse")
     rec.add_argument("--half-life", type=float, default=5.0, help="recency: events until a weight halves")

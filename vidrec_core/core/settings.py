@@ -13,7 +13,9 @@ from pathlib import Path
 DATA_DIR = "VIDREC_DATA_DIR"
 CATALOG = "VIDREC_CATALOG"
 MAX_ROWS = "VIDREC_MAX_ROWS"
+HEAVY_JOBS = "VIDREC_HEAVY_JOBS"
 LEARNED_MODEL = "VIDREC_LEARNED_MODEL"
+FUSION_WEIGHTS = "VIDREC_FUSION_WEIGHTS"
 DEFAULT_MAX_ROWS = 200_000
 
 
@@ -28,7 +30,9 @@ SETTINGS = (
     Setting(DATA_DIR, "vidrec_data/ in the repository", "the writable folder: caches, kept catalogs, saved histories"),
     Setting(CATALOG, "none", "a catalog file the app's sidebar offers first"),
     Setting(MAX_ROWS, f"{DEFAULT_MAX_ROWS:,}", "the most videos one catalog may have; larger files are refused"),
+    Setting(HEAVY_JOBS, "1", "how many heavy server jobs (embedding, maps, evaluations) run at once; others queue"),
     Setting(LEARNED_MODEL, "the shipped one (sample catalog)", "a learned-model artefact trained for your catalog"),
+    Setting(FUSION_WEIGHTS, "the shipped ones (learned on the sample)", "fusion weights fitted on your viewing log"),
 )
 
 
@@ -58,7 +62,21 @@ def max_rows() -> int:
     return DEFAULT_MAX_ROWS
 
 
+def heavy_jobs() -> int:
+    """How many heavy server jobs may run at once (`VIDREC_HEAVY_JOBS`, default 1): each embedding or UMAP run
+    already uses every core of a small machine, so a second one at the same time only makes both slower.
+    Anything that is not a positive whole number means 1."""
+    value = os.environ.get(HEAVY_JOBS, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 def learned_model_path() -> Path | None:
     """The artefact `VIDREC_LEARNED_MODEL` names (user home expanded), or None for the shipped one."""
     value = _value(LEARNED_MODEL)
+    return Path(value).expanduser() if value else None
+
+
+def fusion_weights_path() -> Path | None:
+    """The fusion weights file `VIDREC_FUSION_WEIGHTS` names (user home expanded), or None for the shipped ones."""
+    value = _value(FUSION_WEIGHTS)
     return Path(value).expanduser() if value else None

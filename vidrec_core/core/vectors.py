@@ -36,3 +36,16 @@ def zscore(values: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     reference = values[mask] if mask is not None and mask.any() else values
     spread = float(reference.std()) or 1.0
     return ((values - float(reference.mean())) / spread).astype(np.float32)
+
+
+KERNEL_TEMPERATURE = 0.05  # close to the maximum similarity, yet two near neighbours count more than one
+
+
+def soft_max_similarity(sims: np.ndarray, weights: np.ndarray, temperature: float = KERNEL_TEMPERATURE) -> np.ndarray:
+    """Weighted log-mean-exp over the rows of `sims` (events x items): about the best similarity to any event, so
+    distinct videos in a history stay apart instead of being averaged into one blurred point."""
+    w = np.clip(np.asarray(weights, dtype=np.float64), 0.0, None)
+    w = w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / max(len(w), 1))
+    top = sims.max(axis=0)
+    inner = (w[:, None] * np.exp((sims - top) / temperature)).sum(axis=0)
+    return (top + temperature * np.log(np.maximum(inner, 1e-30))).astype(np.float32)

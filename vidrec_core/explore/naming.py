@@ -6,13 +6,13 @@ first, so a Chinese catalog gets Chinese keywords.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
 
+from vidrec_core.data.lexical import words
 from vidrec_core.data.schema import Catalog
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -36,23 +36,13 @@ _CHINESE_STOP = {
 }  # fmt: skip
 
 
-def _jieba_cut(text: str) -> list[str]:
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba.lcut(text)
-
-
 def tokenize(text: str) -> list[str]:
-    """Content words of one text, lower-cased: jieba for Chinese, a word pattern otherwise; stop words dropped."""
+    """Content words of one text for naming: Chinese words of two or more characters, other words of three or more
+    letters, stop words (English, Chinese and the domain's) dropped."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    pieces = _jieba_cut(text) if _CJK.search(text) else _WORD.findall(text)
     out = []
-    for piece in pieces:
-        token = piece.strip().lower()
-        if not token:
-            continue
+    for token in words(text):
         if _CJK.search(token):
             # Single characters are mostly particles (的, 了, 在); keep words of two or more characters.
             if len(token) >= 2 and token not in _CHINESE_STOP:

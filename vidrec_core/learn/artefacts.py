@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from vidrec_core.core.paths import SAMPLE_DIR
-from vidrec_core.core.settings import LEARNED_MODEL, learned_model_path
+from vidrec_core.core.settings import FUSION_WEIGHTS, LEARNED_MODEL, fusion_weights_path, learned_model_path
 from vidrec_core.data.load import SAMPLE_NAME
 from vidrec_core.embed.registry import DEFAULT_ENCODER, short_name
 from vidrec_core.embed.store import model_slug
@@ -21,8 +21,10 @@ from vidrec_core.learn import adapter, training
 from vidrec_core.learn import config as learn_config
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.config import LearnedConfig, LearnedModelError, LearnProgress
+from vidrec_core.learn.fusion import FusionWeights
 
 SHIPPED_DIR = SAMPLE_DIR / "learned"
+SHIPPED_FUSION_DIR = SAMPLE_DIR / "fusion"
 
 
 def shipped_artefact_path(encoder: str = DEFAULT_ENCODER) -> Path:
@@ -65,6 +67,44 @@ def find_learned_model(catalog_digest: str, catalog_name: str | None, encoder: s
         return UnavailableModel(f"{exc} The learned strategy falls back to the mean profile.")
 
 
+def shipped_fusion_path(encoder: str = DEFAULT_ENCODER) -> Path:
+    """Where the fusion weights learned on the sample's MovieLens log with this encoder (id or short name) live."""
+    return SHIPPED_FUSION_DIR / f"{model_slug(short_name(encoder))}_movielens.json"
+
+
+@dataclass(frozen=True)
+class FusionChoice:
+    """The fusion weights a catalog and encoder use, and what a viewer should be told about where they come from
+    (empty when they were learned for exactly this catalog and encoder)."""
+
+    weights: FusionWeights | None
+    note: str = ""
+
+
+def find_fusion_weights(catalog_name: str | None, encoder: str) -> FusionChoice:
+    """VIDREC_FUSION_WEIGHTS when set; else the weights shipped for this encoder, else MiniLM's. Weights learned on
+    the sample are used for any catalog (their features need no viewing log), and the note says so."""
+    configured = fusion_weights_path()
+    if configured:
+        path, note = configured, ""
+    else:
+        path = shipped_fusion_path(encoder)
+        learned_with = short_name(encoder)
+        if not path.is_file():
+            path, learned_with = shipped_fusion_path(DEFAULT_ENCODER), DEFAULT_ENCODER
+        note = ""
+        if catalog_name != SAMPLE_NAME or learned_with != short_name(encoder):
+            note = (
+                f"Fusion weights learned on the sample catalog's MovieLens log with {learned_with} vectors are "
+                "applied here; fit your own with `vidrec fit-fusion --catalog PATH --interactions PATH --out PATH` "
+                f"and point {FUSION_WEIGHTS} at the file."
+            )
+    try:
+        return FusionChoice(FusionWeights.load(path), note)
+    except ValueError as exc:
+        return FusionChoice(None, f"{exc} The fusion strategy ranks by closeness in meaning alone.")
+
+
 def _code_digest() -> str:
     """The training and model code: editing either makes cached weights stale."""
     h = hashlib.blake2b(digest_size=8)
@@ -96,7 +136,7 @@ def trained_for_split(
         json.dumps(
             {
                 "data": sequences_digest(sequences, item_vectors),
-                "config": asdict(replace(config, knn_weight=0.0)),
+                "config": asdict(replace(config, collaborative_weight=0.0)),
                 "code": _code_digest(),
                 "encoder": encoder,
             },
@@ -108,7 +148,7 @@ def trained_for_split(
     if path is not None and path.is_file():
         try:
             model = LearnedModel.load(path)
-            model.config = config  # knn_weight is an inference setting, not part of the weights
+            model.config = config  # collaborative_weight is an inference setting, not part of the weights
             return model
         except LearnedModelError:
             pass

@@ -96,6 +96,14 @@ class Event:
         }.get(self.kind, "your interest")
         return f"{verb} “{shorten(self.text, 60)}”"
 
+    @property
+    def reference(self) -> str:
+        """The event as the object of a reason: "Toy Story (1995)", "your search “heist movies”"."""
+        if self.matched_title:
+            return self.matched_title
+        noun = {EventKind.SEARCHED: "your search", EventKind.COMMENTED: "your comment"}.get(self.kind, "your interest")
+        return f"{noun} “{shorten(self.text, 60)}”"
+
 
 def shorten(text: str, limit: int) -> str:
     text = " ".join(text.split())

@@ -1,5 +1,5 @@
-"""The `learned` strategy: the trained adapter's scores (vidrec_core.learn.adapter), blended with item-kNN when
-the model's configuration asks for it."""
+"""The `learned` strategy: the trained adapter's scores (vidrec_core.learn.adapter), blended with the catalog's
+collaborative model (EASE) when the model's configuration asks for it."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import NO_MODEL, UnavailableModel
 from vidrec_core.profile.strategies import (
     ONLY_DISLIKES,
+    Z_UNIT,
     EmbeddedHistory,
     ProfileResult,
     StrategyContext,
     blend_collaborative,
     event_ages,
     mean_strategy,
+    weighted_mean,
 )
 
 
@@ -33,12 +35,17 @@ def learned_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileR
     ages_all = event_ages(history.events)
     ages = np.argsort(np.argsort(ages_all[rows], kind="stable"), kind="stable").astype(np.float32)  # recency rank
     scores = model.scores(ctx.items, history.vectors[rows], ages, history.weights[rows])
-    weight = model.config.knn_weight
+    # The adapter has no single profile vector; the history's kind-weighted centre stands in for the map and for
+    # "similarity to profile".
+    centre = weighted_mean(history.vectors[rows], history.weights[rows])
+    weight = model.config.collaborative_weight
     blend = blend_collaborative(scores, history, ctx, weight) if weight > 0 else None
     if blend is None or isinstance(blend, str):
-        return ProfileResult(scores=scores)
+        return ProfileResult(scores=scores, profile=centre, score_unit=float(scores.std()) / 0.1 or 1.0)
     return ProfileResult(
         scores=blend.scores.astype(np.float32),
+        profile=centre,
         collaborative_share=blend.collaborative_share,
         collaborative_known=blend.collaborative_known,
+        score_unit=Z_UNIT,
     )

@@ -16,10 +16,11 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
-from vidrec_core.core.vectors import top_k_rows, zscore
+from vidrec_core.core.vectors import soft_max_similarity, top_k_rows, zscore
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.collaborative import user_item_matrix
+from vidrec_core.learn.fusion import FusionScorer
 from vidrec_core.profile.history import Event, EventKind, shorten
 
 # How much each kind of event counts towards the profile; a dislike pushes away.
@@ -54,6 +55,10 @@ class CollaborativeModel(Protocol):
         """(users x items) binary -> dense (users x items)."""
         ...
 
+    def item_weights(self, rows: Sequence[int], item: int) -> np.ndarray:
+        """How much each history video in `rows` pulls `item` up (for "viewers of X also liked it")."""
+        ...
+
 
 @dataclass(frozen=True)
 class StrategyContext:
@@ -65,6 +70,7 @@ class StrategyContext:
     # (n_items, m) rows of the m most similar videos that have interactions, for videos that have none (else -1)
     known_neighbours: np.ndarray | None = None
     learned: LearnedModel | UnavailableModel | None = None  # the learned strategy's model, or why there is none
+    fusion: FusionScorer | None = None  # the fusion strategy's features and weights for this catalog and encoder
 
 
 @dataclass(frozen=True)
@@ -108,6 +114,15 @@ class ProfileResult:
     collaborative_share: np.ndarray | None = None  # (n_items,) share of each score from collaborative signal
     collaborative_known: np.ndarray | None = None  # (n_items,) videos with their own interactions
     notes: list[str] = field(default_factory=list)
+    # {"people" | "meaning" | ...: (n_items,)}: each evidence group's part of the score, for explanations (fusion)
+    evidence: dict[str, np.ndarray] = field(default_factory=dict)
+    # How much score one cosine point is worth: 1 for cosine scores, Z_UNIT for blends of z-scores. The dislike
+    # penalty (in cosine) is multiplied by it, so a dislike pushes equally hard whatever the strategy.
+    score_unit: float = 1.0
+
+
+# A cosine similarity's spread over a catalog is about 0.1, so one z-score is worth about ten cosine points.
+Z_UNIT = 10.0
 
 
 def weighted_mean(vectors: np.ndarray, weights: np.ndarray) -> np.ndarray:
@@ -156,6 +171,25 @@ def recency_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileR
     """Recent events weigh more: the mean profile with an exponential decay over the history's order."""
     decay = recency_weights(len(history.events), ctx.params.half_life, event_ages(history.events))
     return _profile_scores(history, ctx, history.weights * decay)
+
+
+def kernel_scores(vectors: np.ndarray, weights: np.ndarray, items: np.ndarray, chunk: int = 65_536) -> np.ndarray:
+    """`core.vectors.soft_max_similarity` of every catalog video to the events, in blocks of `chunk` videos so a
+    long history over a million videos never holds the whole events x videos matrix."""
+    out = np.empty(len(items), dtype=np.float32)
+    for start in range(0, len(items), chunk):
+        out[start : start + chunk] = soft_max_similarity(vectors @ items[start : start + chunk].T, weights)
+    return out
+
+
+def nearest_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
+    """Distinct videos stay apart: each video's score is about its similarity to the closest history event (a soft
+    maximum over them, kind-weighted), not to the average of the history, which blurs distinct videos together."""
+    positive = history.positive
+    if not positive.any():
+        return ProfileResult(scores=np.zeros(len(ctx.items), dtype=np.float32), notes=[ONLY_DISLIKES])
+    vectors, weights = history.vectors[positive], history.weights[positive]
+    return ProfileResult(scores=kernel_scores(vectors, weights, ctx.items), profile=weighted_mean(vectors, weights))
 
 
 def find_interests(history: EmbeddedHistory, params: StrategyParams) -> list[Interest]:
@@ -226,12 +260,18 @@ def interest_label(events: list[Event]) -> str:
 
 
 def multi_interest_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
-    """Each separate taste retrieves its own candidates; the ranking gives each a fair share of the list."""
+    """Each separate taste retrieves its own candidates; the ranking gives each a fair share of the list. Within a
+    taste, videos are scored like `nearest` (by their closest events), not by the taste's average."""
     interests = find_interests(history, ctx.params)
     if not interests:
         return ProfileResult(scores=np.zeros(len(ctx.items), dtype=np.float32), notes=[ONLY_DISLIKES])
     centroids = np.stack([i.centroid for i in interests])
-    interest_scores = centroids @ ctx.items.T  # (n_interests, n_items)
+    interest_scores = np.stack(
+        [
+            kernel_scores(history.vectors[list(i.event_rows)], history.weights[list(i.event_rows)], ctx.items)
+            for i in interests
+        ]
+    )  # (n_interests, n_items)
     return ProfileResult(
         scores=interest_scores.max(axis=0),
         profile=weighted_mean(centroids, np.array([i.share for i in interests], dtype=np.float32)),
@@ -240,8 +280,8 @@ def multi_interest_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> P
     )
 
 
-NO_INTERACTIONS = "No interaction data for this catalog: hybrid falls back to content similarity."
-NO_WATCHED_KNOWN = "No watched video has interaction data: hybrid uses content similarity alone."
+NO_INTERACTIONS = "No interaction data for this catalog: the collaborative part is left out."
+NO_WATCHED_KNOWN = "No watched video has interaction data: the collaborative part is left out."
 
 
 @dataclass(frozen=True)
@@ -300,25 +340,6 @@ def nearest_known(items: np.ndarray, known: np.ndarray, m: int = 10, chunk: int 
         sims = items[rows] @ items[known_rows].T
         out[rows, :m] = known_rows[top_k_rows(sims, m)]
     return out
-
-
-def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
-    """Content similarity blended with collaborative signal (see `blend_collaborative`) and a popularity prior."""
-    content = mean_strategy(history, ctx)
-    blend = blend_collaborative(content.scores, history, ctx, float(np.clip(ctx.params.hybrid_weight, 0.0, 1.0)))
-    if isinstance(blend, str):
-        content.notes.append(blend)
-        return content
-    blended = blend.scores
-    if ctx.popularity is not None:
-        blended = blended + ctx.params.popularity_weight * zscore(ctx.popularity)
-    return ProfileResult(
-        scores=blended.astype(np.float32),
-        profile=content.profile,
-        collaborative_share=blend.collaborative_share,
-        collaborative_known=blend.collaborative_known,
-        notes=content.notes,
-    )
 
 
 StrategyFn = Callable[[EmbeddedHistory, StrategyContext], ProfileResult]

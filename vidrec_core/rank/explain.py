@@ -1,5 +1,10 @@
-"""Explanations: for each pick, the history event it is closest to, the interest it serves and its collaborative
-share."""
+"""Explanations that name the evidence: for each pick, the history video it shares a director, cast or creator with,
+the event it is closest to in meaning, the watched video whose viewers also liked it, and the interest it serves.
+
+"same director as Inception (2010): Christopher Nolan", "shares cast with Heat (1995): Al Pacino, Robert De Niro",
+"close in meaning to Interstellar (2014) (similarity 0.71)", "viewers of Memento (2000) also liked it". People are
+named only when the strategy weighed them (fusion, hybrid); viewers only when it used the viewing log.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from vidrec_core.data.lexical import PEOPLE_FIELDS, person_key, split_names
 from vidrec_core.data.schema import Catalog
-from vidrec_core.profile.strategies import EmbeddedHistory, ProfileResult
+from vidrec_core.profile.history import Event
+from vidrec_core.profile.strategies import CollaborativeModel, EmbeddedHistory, ProfileResult
 from vidrec_core.rank.select import Ranking
 
 
@@ -42,36 +49,110 @@ class Recommendation:
         }
 
 
+PEOPLE_PHRASES = {"director": "same director as", "cast": "shares cast with", "creator": "same creator as"}
+MAX_NAMED = 3  # people named per reason
+MAX_VIEWER_EVIDENCE = 50  # the most recent watched videos searched for "viewers of X also liked it"
+
+
+def _people(frame: pd.DataFrame, row: int) -> dict[str, dict[str, str]]:
+    """{field: {person key: name as written}} for one catalog row."""
+    out: dict[str, dict[str, str]] = {}
+    for field in PEOPLE_FIELDS:
+        if field in frame.columns:
+            names = split_names(frame.iat[row, frame.columns.get_loc(field)])
+            out[field] = {person_key(n): n for n in names if person_key(n)}
+    return out
+
+
+def people_reason(frame: pd.DataFrame, pick: int, events: list[tuple[Event, int]]) -> tuple[str, Event] | None:
+    """The strongest shared-people reason between the pick and a history video: a shared director first, then the
+    video sharing the most cast (or creators); most recent video on ties."""
+    theirs = _people(frame, pick)
+    best: tuple[int, int, str, Event] | None = None
+    for order, (event, row) in enumerate(events):
+        mine = _people(frame, row)
+        for rank, field in enumerate(PEOPLE_FIELDS):
+            shared = [theirs[field][k] for k in theirs.get(field, {}) if k in mine.get(field, {})]
+            if not shared:
+                continue
+            strength = (len(PEOPLE_FIELDS) - rank) * 10 + len(shared)
+            if best is None or (strength, order) > (best[0], best[1]):
+                names = ", ".join(shared[:MAX_NAMED])
+                best = (strength, order, f"{PEOPLE_PHRASES[field]} {event.matched_title}: {names}", event)
+    return None if best is None else (best[2], best[3])
+
+
+def viewers_reason(
+    collaborative: CollaborativeModel, pick: int, events: list[tuple[Event, int]]
+) -> tuple[str, Event] | None:
+    """The watched video with the strongest item-to-item weight towards the pick: "viewers of X also liked it"."""
+    recent = events[-MAX_VIEWER_EVIDENCE:]
+    if not recent:
+        return None
+    weights = collaborative.item_weights([row for _, row in recent], pick)
+    best = int(np.argmax(weights))
+    if weights[best] <= 0:
+        return None
+    event = recent[best][0]
+    return f"viewers of {event.matched_title} also liked it", event
+
+
+def meaning_reason(history: EmbeddedHistory, rows: np.ndarray, vector: np.ndarray) -> tuple[str, Event, float]:
+    sims = history.vectors[rows] @ vector
+    best = int(np.argmax(sims))
+    event = history.events[rows[best]]
+    return f"close in meaning to {event.reference} (similarity {float(sims[best]):.2f})", event, float(sims[best])
+
+
 def explain(
     catalog: Catalog,
     items: np.ndarray,
     history: EmbeddedHistory,
     ranking: Ranking,
     profile: ProfileResult | None = None,
+    collaborative: CollaborativeModel | None = None,
 ) -> list[Recommendation]:
-    """Say, for each pick, which history event it is closest to, the interest it serves and the collaborative share."""
+    """Name the evidence for each pick, strongest first; see the module docstring for the forms."""
     positive = np.flatnonzero(history.positive)
     interests = profile.interests if profile is not None else []
-    recs = []
+    evidence = profile.evidence if profile is not None else {}
+    collab_share = profile.collaborative_share if profile is not None else None
     frame = catalog.frame
+    index_of = catalog.index_of
+    recs = []
     for index, score, interest_index in zip(ranking.indices, ranking.scores, ranking.interest_of, strict=True):
-        because, line, similarity, interest_label, collab = "close to the overall profile", None, None, None, None
-        rows = positive
+        rows, interest_label = positive, None
         if interest_index is not None and interest_index < len(interests):
             interest_label = interests[interest_index].label
             rows = np.array(interests[interest_index].event_rows)
+        videos = [
+            (history.events[r], index_of[history.events[r].matched_id])
+            for r in rows
+            if history.events[r].matched_id in index_of
+        ]
+        reasons: list[tuple[float, str, Event]] = []  # (weight, text, event)
+        line, similarity = None, None
         if len(rows):
-            sims = history.vectors[rows] @ items[index]
-            best = int(np.argmax(sims))
-            event = history.events[rows[best]]
-            similarity = float(sims[best])
-            because = f"because {event.label} (similarity {similarity:.2f})"
-            line = event.line_no
+            text, event, similarity = meaning_reason(history, rows, items[index])
+            reasons.append((float(evidence["meaning"][index]) if "meaning" in evidence else 0.5, text, event))
+        if "people" in evidence and videos:
+            found = people_reason(frame, index, videos)
+            if found:
+                reasons.append((float(evidence["people"][index]), *found))
+        collab = None if collab_share is None else float(collab_share[index])
+        known = profile is not None and profile.collaborative_known is not None and profile.collaborative_known[index]
+        if collab is not None and known and collaborative is not None and videos:
+            found = viewers_reason(collaborative, index, videos)
+            if found:
+                reasons.append((collab, *found))
+        reasons.sort(key=lambda r: -r[0])
+        because = "because " + "; ".join(text for _, text, _ in reasons) if reasons else "close to the overall profile"
+        if reasons:
+            line = reasons[0][2].line_no
         if interest_label:
             because += f"; serves the interest “{interest_label}”"
-        if profile is not None and profile.collaborative_share is not None:
-            collab = float(profile.collaborative_share[index])
-            if profile.collaborative_known is not None and not profile.collaborative_known[index]:
+        if collab is not None:
+            if not known:
                 because += f"; nobody has watched it yet: {collab:.0%} of the score borrowed from similar videos"
             else:
                 because += f"; {collab:.0%} of the score from viewers with similar histories"

@@ -1,0 +1,119 @@
+"""Fusion on a catalog where the right answer is known: viewers follow directors, the words say nothing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from vidrec_core.data.lexical import LexicalIndex
+from vidrec_core.data.schema import catalog_from_records
+from vidrec_core.embed.encoders import FakeEncoder
+from vidrec_core.learn.fusion import (
+    FEATURES,
+    FusionFeatures,
+    FusionModel,
+    FusionScorer,
+    FusionWeights,
+    HistoryInput,
+    like_counts,
+    text_prior,
+    zscore_rows,
+)
+
+WORDS = ["river", "castle", "robot", "garden", "storm", "violin", "desert", "train", "mirror", "harbour"]
+DIRECTORS = [f"Director Number{d}" for d in range(8)]
+
+
+def _catalog():
+    rng = np.random.default_rng(0)
+    records = []
+    for d, director in enumerate(DIRECTORS):
+        for f in range(5):
+            words = rng.choice(WORDS, size=3, replace=False)  # unrelated to the director
+            records.append(
+                {"id": f"{d}-{f}", "title": f"Film {d}{f}", "overview": " ".join(words), "director": director,
+                 "genres": "Drama", "year": 1990 + f}
+            )  # fmt: skip
+    return catalog_from_records(records, name="directors")
+
+
+@pytest.fixture(scope="module")
+def setting():
+    catalog = _catalog()
+    items = FakeEncoder(dim=64).encode(catalog.texts)
+    rng = np.random.default_rng(1)
+    histories = []
+    for _ in range(240):  # every viewer likes four or five films of one director, in random order
+        d = int(rng.integers(len(DIRECTORS)))
+        films = rng.permutation(np.arange(d * 5, d * 5 + 5))[: int(rng.integers(4, 6))]
+        histories.append(films)
+    return catalog, items, LexicalIndex(catalog), histories
+
+
+def test_zscore_rows_leaves_constant_rows_at_zero():
+    z = zscore_rows(np.array([[1.0, 2.0, 3.0], [5.0, 5.0, 5.0]]))
+    assert np.allclose(z[0], [-1.2247, 0, 1.2247], atol=1e-4) and not z[1].any()
+
+
+def test_fit_learns_that_directors_matter_and_words_do_not(setting):
+    catalog, items, lexical, histories = setting
+    model = FusionModel().fit(histories, lambda held: FusionFeatures(lexical, items), len(catalog), min_history=2)
+    weights = model.weights
+    people = max(weights["director_bm25"], weights["people"], weights["people_max"])
+    assert people > 0.3
+    assert people > abs(weights["meaning_kernel"]) and people > abs(weights["words_max"])
+    assert model.info["users"] > 0 and model.info["positives"] > 0
+
+
+def test_scores_rank_the_same_directors_films_first(setting):
+    catalog, items, lexical, _ = setting
+    model = FusionModel({"director_bm25": 1.0})
+    features = FusionFeatures(lexical, items).compute([HistoryInput.of_rows([10, 11], items)], np.arange(len(catalog)))
+    scores = model.scores(features)[0]
+    top3 = set(np.argsort(-scores)[:5].tolist()) - {10, 11}
+    assert top3 == {12, 13, 14}
+
+
+def test_typed_names_and_words_count_without_any_video(setting):
+    catalog, items, lexical, _ = setting
+    typed = HistoryInput(
+        rows=np.zeros(0, dtype=np.int64),
+        vectors=FakeEncoder(dim=64).encode(["films by director number3"]),
+        weights=np.ones(1, dtype=np.float32),
+        texts=("films by Director Number3",),
+    )
+    features = FusionFeatures(lexical, items).compute([typed], np.arange(len(catalog)))
+    assert np.flatnonzero(features["director_bm25"][0]).tolist() == [15, 16, 17, 18, 19]
+    assert set(features) == set(FEATURES)
+
+
+def test_text_prior_predicts_liked_texts_for_unseen_videos(setting):
+    catalog, items, _, _ = setting
+    liked = [np.array([0, 1, 2])] * 30  # films 0-2 are liked by everyone
+    held = np.zeros(len(catalog), dtype=bool)
+    held[2] = True  # as if film 2 were new: fitted without it
+    prior = text_prior(items, like_counts(liked, len(catalog)), held)
+    assert prior[0] > np.median(prior) and prior.shape == (len(catalog),)
+
+
+def test_weights_round_trip_and_refuse_foreign_files(tmp_path):
+    weights = FusionWeights(FusionModel({"year_gap": 0.5, "text_prior": 0.2}), FusionModel({"year_gap": 0.6}), {"a": 1})
+    weights.save(tmp_path / "w.json")
+    loaded = FusionWeights.load(tmp_path / "w.json")
+    assert loaded.for_catalog(has_log=True).weights == {"year_gap": 0.5, "text_prior": 0.2}
+    assert loaded.for_catalog(has_log=False).weights == {"year_gap": 0.6}
+    (tmp_path / "bad.json").write_text('{"with_prior": {"shoe_size": 1}, "without_prior": {}}')
+    with pytest.raises(ValueError, match="shoe_size"):
+        FusionWeights.load(tmp_path / "bad.json")
+    (tmp_path / "junk.json").write_text("not json")
+    with pytest.raises(ValueError, match="not a fusion weights file"):
+        FusionWeights.load(tmp_path / "junk.json")
+
+
+def test_scorer_names_the_evidence_that_carried_each_video(setting):
+    catalog, items, lexical, _ = setting
+    scorer = FusionScorer(FusionFeatures(lexical, items), FusionModel({"director_bm25": 1.0, "meaning_kernel": 0.2}))
+    scores, evidence = scorer.score(HistoryInput.of_rows([10, 11], items))
+    assert scores.shape == (len(catalog),) and set(evidence) == {"people", "meaning"}
+    best = int(np.argmax(np.where(np.isin(np.arange(len(catalog)), [10, 11]), -np.inf, scores)))
+    assert best in (12, 13, 14) and evidence["people"][best] > evidence["meaning"][best]

@@ -1,0 +1,397 @@
+"""Content fusion: the language model's reading of a video beside exact evidence, weighed by what viewers did.
+
+Any video with text gets the same features: how close in meaning it is to the history's videos (kept apart, not
+averaged), word overlap with them, shared people per field (director, cast, creator), shared tags and genres, the
+gap to the years the person watches, the share of the history in its language, and, where the catalog has a viewing
+log, a likability prior read from its text. Each feature is standardised within one person's candidates, so a
+weight means "one spread of this feature is worth w", whatever the catalog. The weights come from a logistic
+regression fitted on warm videos only: some watched videos are set aside as if they were new, and the model learns
+which features find them among all set-aside videos. No feature needs a video to have been watched, so the same
+weights rank new videos and catalogs with no viewing log at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import scipy.sparse as sp
+
+from vidrec_core.core.atomic import write_json_atomic
+from vidrec_core.core.vectors import soft_max_similarity
+from vidrec_core.data.lexical import PEOPLE_FIELDS, LexicalIndex
+
+FEATURES: tuple[str, ...] = (
+    "meaning_kernel",
+    "meaning_top3",
+    "meaning_mean",
+    "words_max",
+    "words_mean",
+    "people",
+    "people_max",
+    *(f"{f}_bm25" for f in PEOPLE_FIELDS),
+    "tags",
+    "genres",
+    "year_gap",
+    "year_z",
+    "language",
+    "text_prior",
+)
+FEATURE_LABELS = {
+    "meaning_kernel": "close in meaning to the history's videos (a soft maximum over them)",
+    "meaning_top3": "mean similarity to the three closest history videos",
+    "meaning_mean": "similarity to the history's average (the article's profile)",
+    "words_max": "TF-IDF word overlap with the closest history video or typed line",
+    "words_mean": "TF-IDF word overlap with the history's videos on average",
+    "people": "BM25 of shared people, every people/creator field together",
+    "people_max": "shared people with the single closest history video",
+    "director_bm25": "BM25 of shared directors",
+    "cast_bm25": "BM25 of shared cast",
+    "creator_bm25": "BM25 of shared creators, channels, uploaders or authors",
+    "tags": "shared tags / keywords",
+    "genres": "genre overlap",
+    "year_gap": "closeness to the years the history watches",
+    "year_z": "closeness to the history's years, relative to their spread",
+    "language": "share of the history in the video's language",
+    "text_prior": "how many viewers such a text attracts (fitted on the catalog's viewing log)",
+}
+# Feature groups an explanation can name, and the features that make up each.
+EVIDENCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "people": ("people", "people_max", *(f"{f}_bm25" for f in PEOPLE_FIELDS)),
+    "meaning": ("meaning_kernel", "meaning_top3", "meaning_mean"),
+    "words": ("words_max", "words_mean", "tags"),
+    "genres": ("genres",),
+    "years": ("year_gap", "year_z"),
+}
+CHUNK = 65_536  # candidates per dense block: a history of 2,000 events over a million videos stays bounded
+
+
+@dataclass(frozen=True)
+class HistoryInput:
+    """One history as fusion reads it: `rows` are the catalog rows of its (positive) videos; `vectors`/`weights`
+    cover every positive event, videos and typed lines; `texts` are the typed lines, read for words and names."""
+
+    rows: np.ndarray
+    vectors: np.ndarray
+    weights: np.ndarray
+    texts: tuple[str, ...] = ()
+
+    @staticmethod
+    def of_rows(rows: Sequence[int], items: np.ndarray) -> HistoryInput:
+        rows = np.asarray(rows, dtype=np.int64)
+        return HistoryInput(rows, items[rows], np.ones(len(rows), dtype=np.float32))
+
+
+def zscore_rows(matrix: np.ndarray) -> np.ndarray:
+    """Standardise each row (one person's candidates); a constant row becomes zeros."""
+    mean = matrix.mean(axis=1, keepdims=True)
+    spread = matrix.std(axis=1, keepdims=True)
+    spread[spread < 1e-9] = 1.0
+    return (matrix - mean) / spread
+
+
+def standardised(features: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
+    """(histories, candidates, len(names)) of per-history z-scores."""
+    return np.stack([zscore_rows(np.nan_to_num(features[n].astype(np.float64))) for n in names], axis=-1)
+
+
+class FusionFeatures:
+    """The fusion features of many histories over a candidate set. Read-only; `prior` is the text prior (or None
+    for a catalog without a viewing log)."""
+
+    def __init__(self, lexical: LexicalIndex, items: np.ndarray, prior: np.ndarray | None = None):
+        self.lexical = lexical
+        self.items = items
+        self.prior = prior
+        frame = lexical.catalog.frame
+        self.years = frame["year"].astype("float64").to_numpy()
+        self.languages = frame["language"].to_numpy(dtype=object)
+
+    def compute(self, histories: Sequence[HistoryInput], candidates: np.ndarray) -> dict[str, np.ndarray]:
+        """Raw features, each (len(histories), len(candidates)) float32."""
+        candidates = np.asarray(candidates, dtype=np.int64)
+        if len(candidates) > CHUNK:
+            parts = [self.compute(histories, candidates[s : s + CHUNK]) for s in range(0, len(candidates), CHUNK)]
+            return {name: np.concatenate([p[name] for p in parts], axis=1) for name in FEATURES}
+        n, m = len(histories), len(candidates)
+        out = {name: np.zeros((n, m), dtype=np.float32) for name in FEATURES}
+        for u, history in enumerate(histories):
+            self._dense(history, candidates, out, u)
+            self._per_history_sparse(history, candidates, out, u)
+        self._people(histories, candidates, out)
+        tags = self.lexical.keywords
+        if not tags.empty:
+            query = tags.query_from_rows([h.rows for h in histories])
+            query.data[:] = 1.0  # a tag shared with several history videos counts once
+            out["tags"] = tags.scores(query, candidates)
+        if self.prior is not None:
+            out["text_prior"] = np.broadcast_to(self.prior[candidates], (n, m)).astype(np.float32)
+        return out
+
+    def _dense(self, history: HistoryInput, candidates: np.ndarray, out: dict[str, np.ndarray], u: int) -> None:
+        if not len(history.vectors):
+            return
+        cand_items = self.items[candidates]
+        sims = history.vectors @ cand_items.T
+        out["meaning_kernel"][u] = soft_max_similarity(sims, history.weights)
+        k = min(3, len(sims))
+        out["meaning_top3"][u] = np.partition(sims, len(sims) - k, axis=0)[-k:].mean(axis=0)
+        w = np.clip(np.asarray(history.weights, dtype=np.float64), 0.0, None)
+        profile = (w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))) @ history.vectors
+        norm = float(np.linalg.norm(profile))
+        if norm > 1e-9:
+            out["meaning_mean"][u] = cand_items @ (profile / norm).astype(np.float32)
+
+    def _per_history_sparse(
+        self, history: HistoryInput, candidates: np.ndarray, out: dict[str, np.ndarray], u: int
+    ) -> None:
+        tfidf = self.lexical.tfidf
+        rows = history.rows
+        if len(rows):
+            words = (tfidf[rows] @ tfidf[candidates].T).toarray()
+            out["words_max"][u] = words.max(axis=0)
+            out["words_mean"][u] = words.mean(axis=0)
+            genres = self.lexical.genres
+            out["genres"][u] = (genres[rows] @ genres[candidates].T).toarray().mean(axis=0)
+            people = self.lexical.people.get("people")
+            if people is not None:
+                out["people_max"][u] = (people.counts[rows] @ people.weights[candidates].T).toarray().max(axis=0)
+            years = self.years[rows]
+            years = years[~np.isnan(years)]
+            if len(years):
+                gap = np.abs(self.years[candidates] - np.median(years))
+                gap = np.where(np.isnan(gap), np.nanmean(gap) if np.isfinite(gap).any() else 0.0, gap)
+                out["year_gap"][u] = -np.log1p(gap)
+                out["year_z"][u] = -gap / (years.std() + 3.0)
+            langs = self.languages[rows]
+            out["language"][u] = (langs[:, None] == self.languages[candidates][None, :]).mean(axis=0)
+        if history.texts:
+            typed = self.lexical.tfidf_of(list(history.texts))
+            if typed.nnz:
+                overlap = (typed @ tfidf[candidates].T).toarray().max(axis=0)
+                out["words_max"][u] = np.maximum(out["words_max"][u], overlap)
+
+    def _people(self, histories: Sequence[HistoryInput], candidates: np.ndarray, out: dict[str, np.ndarray]) -> None:
+        """BM25 of each people field: a query is the names of the history's videos plus the names typed lines
+        mention ("anything with Tom Hardy")."""
+        named = [self.lexical.names_in_text(" ".join(h.texts)) if h.texts else [] for h in histories]
+        rows = [h.rows for h in histories]
+        for name, index in self.lexical.people.items():
+            query = index.query_from_rows(rows)
+            if any(named):
+                query = (query + sp.vstack([index.query_from_tokens(keys) for keys in named])).tocsr()
+            out["people" if name == "people" else f"{name}_bm25"] = index.scores(query, candidates)
+
+
+@dataclass
+class FusionModel:
+    """Feature weights in z-score units. `fit` learns them on warm videos; `scores` applies them."""
+
+    weights: dict[str, float] = field(default_factory=dict)
+    info: dict = field(default_factory=dict)
+
+    def _names(self, features: dict[str, np.ndarray]) -> list[str]:
+        return [n for n, w in self.weights.items() if w != 0 and n in features]
+
+    def contributions(self, features: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Each feature's part of the score (weight x per-history z-score)."""
+        names = self._names(features)
+        if not names:
+            return {}
+        z = standardised(features, names)
+        return {n: (z[..., i] * self.weights[n]).astype(np.float32) for i, n in enumerate(names)}
+
+    def scores(self, features: dict[str, np.ndarray]) -> np.ndarray:
+        parts = self.contributions(features)
+        if not parts:
+            return np.zeros(next(iter(features.values())).shape, dtype=np.float32)
+        return np.sum(list(parts.values()), axis=0).astype(np.float32)
+
+    def fit(
+        self,
+        train_histories: Sequence[np.ndarray],
+        builder: Callable[[np.ndarray], FusionFeatures],
+        n_items: int,
+        seeds: Sequence[int] = (1, 2, 3),
+        fraction: float = 0.1,
+        min_history: int = 3,
+        regularisation: float = 0.01,
+        use_prior: bool = True,
+    ) -> FusionModel:
+        """Fit the weights on pseudo-new videos (see `pseudo_new_examples`)."""
+        examples = pseudo_new_examples(train_histories, builder, n_items, seeds, fraction, min_history)
+        names = [n for n in FEATURES if use_prior or n != "text_prior"]
+        self.weights = examples.fit(names, regularisation)
+        self.info = {**examples.info, "regularisation": regularisation}
+        return self
+
+
+@dataclass(frozen=True)
+class Examples:
+    """Per-history z-scored features of (history, set-aside video) pairs, and whether the person liked the video."""
+
+    features: dict[str, np.ndarray]
+    liked: np.ndarray
+    info: dict
+
+    def fit(self, names: Sequence[str], regularisation: float) -> dict[str, float]:
+        """Logistic regression weights (z-score units) of the named features."""
+        from sklearn.linear_model import LogisticRegression
+
+        x = np.stack([self.features[n] for n in names], axis=1)
+        model = LogisticRegression(C=regularisation, max_iter=5000).fit(x, self.liked)
+        return {n: round(float(w), 6) for n, w in zip(names, model.coef_[0], strict=True)}
+
+
+def pseudo_new_examples(
+    train_histories: Sequence[np.ndarray],
+    builder: Callable[[np.ndarray], FusionFeatures],
+    n_items: int,
+    seeds: Sequence[int] = (1, 2, 3),
+    fraction: float = 0.1,
+    min_history: int = 3,
+) -> Examples:
+    """Training pairs from warm videos only. For each seed, a `fraction` of the videos seen in `train_histories` is
+    set aside as if new; each person's other videos are the history, and the set-aside videos they liked are the
+    positives among all set-aside candidates. `builder(set_aside)` returns the features with any log-fitted part
+    (the text prior) fitted without the set-aside videos."""
+    histories_all = [np.asarray(h, dtype=np.int64) for h in train_histories]
+    seen = np.unique(np.concatenate([h for h in histories_all if len(h)] or [np.zeros(0, np.int64)]))
+    if len(seen) < 2:
+        raise ValueError("The viewing log holds fewer than two videos: no fusion weights can be learned from it.")
+    parts: dict[str, list[np.ndarray]] = {n: [] for n in FEATURES}
+    liked: list[np.ndarray] = []
+    users = positives = 0
+    for seed in seeds:
+        held = np.zeros(n_items, dtype=bool)
+        held[np.random.default_rng([seed, 7]).choice(seen, size=max(1, round(fraction * len(seen))), replace=False)] = (
+            True
+        )
+        candidates = np.flatnonzero(held)
+        features = builder(held)
+        histories, targets = [], []
+        for h in histories_all:
+            mask = held[h]
+            if (~mask).sum() >= min_history and mask.any():
+                histories.append(HistoryInput.of_rows(h[~mask], features.items))
+                targets.append(np.unique(h[mask]))
+        if not histories:
+            continue
+        z = standardised(features.compute(histories, candidates), FEATURES)
+        for i, name in enumerate(FEATURES):
+            parts[name].append(z[..., i].ravel())
+        liked.append(np.stack([np.isin(candidates, t) for t in targets]).ravel().astype(np.int8))
+        users += len(histories)
+        positives += int(sum(len(t) for t in targets))
+    if not liked or not any(y.any() for y in liked):
+        raise ValueError(
+            f"No history has {min_history} or more other videos and a set-aside one: too little viewing to learn "
+            "fusion weights from."
+        )
+    info = {
+        "pseudo_new_splits": len(liked),
+        "users": users,
+        "positives": positives,
+        "pairs": int(sum(len(y) for y in liked)),
+        "fraction": fraction,
+        "seeds": list(seeds),
+    }
+    return Examples({n: np.concatenate(v) for n, v in parts.items()}, np.concatenate(liked), info)
+
+
+def fit_fusion_weights(
+    train_histories: Sequence[np.ndarray],
+    builder: Callable[[np.ndarray], FusionFeatures],
+    n_items: int,
+    regularisation: float = 0.01,
+    **kwargs,
+) -> FusionWeights:
+    """Both weight sets (with and without the text prior) from one set of pseudo-new examples."""
+    examples = pseudo_new_examples(train_histories, builder, n_items, **kwargs)
+    info = {**examples.info, "regularisation": regularisation}
+    with_prior = FusionModel(examples.fit(FEATURES, regularisation), info)
+    without = FusionModel(examples.fit([n for n in FEATURES if n != "text_prior"], regularisation), info)
+    return FusionWeights(with_prior, without, info)
+
+
+def text_prior(
+    items: np.ndarray, counts: np.ndarray, excluded: np.ndarray | None = None, alpha: float = 10.0
+) -> np.ndarray:
+    """A likability prior read from the text: ridge regression from each video's vector to log(1 + its likes),
+    fitted on the videos not `excluded`, so a new video gets a prediction from its text alone."""
+    from sklearn.linear_model import Ridge
+
+    rows = np.arange(len(items)) if excluded is None else np.flatnonzero(~excluded)
+    ridge = Ridge(alpha=alpha).fit(items[rows], np.log1p(np.asarray(counts, dtype=np.float64)[rows]))
+    return ridge.predict(items).astype(np.float32)
+
+
+def like_counts(histories: Sequence[Sequence[int]], n_items: int) -> np.ndarray:
+    """How many histories hold each video (a video twice in one history counts once)."""
+    counts = np.zeros(n_items, dtype=np.float64)
+    for h in histories:
+        counts[np.unique(np.asarray(h, dtype=np.int64))] += 1
+    return counts
+
+
+# --- the weights a catalog uses ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Two weight sets learned together: with the text prior (a catalog that has a viewing log) and without it."""
+
+    with_prior: FusionModel
+    without_prior: FusionModel
+    info: dict = field(default_factory=dict)
+
+    def for_catalog(self, has_log: bool) -> FusionModel:
+        return self.with_prior if has_log else self.without_prior
+
+    def save(self, path: str | Path) -> Path:
+        data = {"with_prior": self.with_prior.weights, "without_prior": self.without_prior.weights, "info": self.info}
+        write_json_atomic(Path(path), data)
+        return Path(path)
+
+    @staticmethod
+    def load(path: str | Path) -> FusionWeights:
+        """Read a weights file; a damaged or foreign file raises ValueError with the reason."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            sets = [{str(k): float(v) for k, v in data[key].items()} for key in ("with_prior", "without_prior")]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ValueError(f"{path.name} is not a fusion weights file ({type(exc).__name__}: {exc}).") from exc
+        unknown = sorted(set(sets[0]) - set(FEATURES))
+        if unknown:
+            raise ValueError(f"{path.name} weighs features this version does not compute: {', '.join(unknown)}.")
+        info = dict(data.get("info", {}))
+        return FusionWeights(FusionModel(sets[0], info), FusionModel(sets[1], info), info)
+
+
+@dataclass(frozen=True)
+class FusionScorer:
+    """What the fusion strategy holds for one catalog and encoder: its features, the weights, and where the weights
+    were learned (`note`, shown when they come from another catalog or encoder)."""
+
+    features: FusionFeatures
+    model: FusionModel
+    note: str = ""
+
+    def score(self, history: HistoryInput, candidates: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
+        """(scores over the candidates, {evidence group: its part of each score})."""
+        if candidates is None:
+            candidates = np.arange(len(self.features.items))
+        parts = self.model.contributions(self.features.compute([history], candidates))
+        if not parts:
+            return np.zeros(len(candidates), dtype=np.float32), {}
+        total = np.sum([p[0] for p in parts.values()], axis=0).astype(np.float32)
+        evidence = {
+            group: np.sum([parts[n][0] for n in names if n in parts], axis=0).astype(np.float32)
+            for group, names in EVIDENCE_GROUPS.items()
+            if any(n in parts for n in names)
+        }
+        return total, evidence
