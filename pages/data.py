@@ -1,9 +1,9 @@
-"""Data: bring your own catalog (upload, map columns, validate, embed as a cancellable job) and manage kept ones."""
+"""Data: bring your own catalog (upload, map columns, validate, embed as a server job) and manage kept ones."""
 
 import streamlit as st
 
 from vidrec_ui.bootstrap import ensure_app
-from vidrec_ui.data_page import render_kept, render_messages, render_upload
+from vidrec_ui.data_page import render_jobs, render_kept, render_messages, render_upload
 
 ensure_app(__file__)
 
@@ -15,4 +15,5 @@ st.caption(
 render_messages()
 render_upload()
 st.divider()
+render_jobs()
 render_kept()

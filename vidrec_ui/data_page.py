@@ -1,7 +1,8 @@
-"""The Data page's pieces: upload, map columns, validate, pick the encoder, embed as a cancellable job, keep.
+"""The Data page's pieces: upload, map columns, validate, pick the encoder, embed as a server job, keep.
 
-The engine work is in `vidrec_core.data` (readers, prepare, kept) and `vidrec_core.embed`; this module only reads
-widgets and draws, one small function per step. Every catalog text is shown as plain text (`md_escape`,
+The engine work is in `vidrec_core.data` (readers, prepare, kept, embed_kept) and `vidrec_core.embed`; embedding
+runs in the server's job runner (`vidrec_ui.jobs`), so it outlives the tab. This module only reads widgets and
+draws, one small function per step. Every catalog text is shown as plain text (`md_escape`,
 `st.dataframe`).
 """
 
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +19,10 @@ import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from vidrec_core.core.errors import VidrecError
-from vidrec_core.core.progress import RateMeter
+from vidrec_core.core.jobs import Job, JobState
 from vidrec_core.core.settings import max_rows
+from vidrec_core.data.embed_kept import EmbedOutcome, embed_job_key, embed_kept_catalog
 from vidrec_core.data.kept import KeptCatalog, KeptCatalogs
-from vidrec_core.data.load import load_catalog
 from vidrec_core.data.prepare import (
     TITLES_ONLY_MESSAGE,
     count_duplicate_ids,
@@ -34,7 +35,7 @@ from vidrec_core.data.prepare import (
 from vidrec_core.data.readers import ENCODINGS, RawTable, codec_label, read_bytes_table
 from vidrec_core.data.schema import EXTRA_PREFIX, Catalog, guess_column_roles
 from vidrec_core.embed.registry import ENCODERS, label, max_tokens
-from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, embed_texts, embedding_store
+from vidrec_ui.jobs import POLL_SECONDS, job_runner, recently_ended, rerun_when_one_ends, show_job
 from vidrec_ui.resources import cached_encoder, kept_catalogs
 from vidrec_ui.sidebar import select_catalog
 from vidrec_ui.text import md_escape
@@ -60,10 +61,10 @@ MAIN_ROLES = ("title", "overview", "genres", "keywords", "year", "runtime", "lan
 MORE_ROLES = ("tagline", "popularity", "vote_average", "director", "cast", "creator")
 NONE = "—"
 PREVIEW_ROWS = 20
-CHUNK = 128  # texts per saved chunk: small enough that Cancel answers within seconds
 FLASH_KEY = "data_flash"
-PROGRESS_KEY = "data_progress"
-CANCELLED_KEY = "data_cancelled"
+MY_JOBS_KEY = "data_my_jobs"  # job number -> key of the embeddings this session started
+DISMISSED_KEY = "data_jobs_dismissed"  # ended jobs this session no longer wants listed
+JOBS_SEEN_KEY = "data_jobs_seen"  # jobs the jobs list showed active on its last look
 
 
 def _short_hash(*parts: object) -> str:
@@ -267,7 +268,7 @@ def _prepared_catalog(raw: RawTable, roles: dict[str, str], choices: UploadChoic
 def _embed_and_save(
     save_key: str, raw: RawTable, roles: dict[str, str], catalog: Catalog, choices: UploadChoices
 ) -> None:
-    """Keep the catalog (once per upload and mapping: pressing again resumes) and embed it."""
+    """Keep the catalog (once per upload and mapping: pressing again resumes) and start embedding it as a job."""
     kept = _kept_for(save_key)
     if kept is None:
         try:
@@ -284,7 +285,7 @@ def _embed_and_save(
             st.error(md_escape(exc))
             return
         st.session_state.setdefault("data_saved", {})[save_key] = kept.slug
-    run_embedding(kept, catalog, choices.model)
+    start_embedding(kept, choices.model)
 
 
 def _count(n: int, noun: str) -> str:
@@ -302,51 +303,31 @@ def _kept_for(save_key: str) -> KeptCatalog | None:
         return None
 
 
-def _on_cancel() -> None:
-    st.session_state[CANCELLED_KEY] = st.session_state.get(PROGRESS_KEY)
-
-
-def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
-    """Embed chunk by chunk with a progress bar; Cancel stops the script run (Streamlit interrupts it at the next
-    progress update), and every finished chunk is already in the store, so the next press resumes."""
-    st.button("Cancel", key="data_cancel", on_click=_on_cancel, help="Finished work is kept; press Embed to resume.")
+def start_embedding(kept: KeptCatalog, model: str) -> None:
+    """Hand the embedding to the server's job runner (joining the job already running for this catalog and model).
+    It goes on when this tab closes; every finished chunk is kept, so Cancel, a failure or a restart loses nothing
+    and the next Embed resumes."""
     try:
         encoder = cached_encoder(model)
     except VidrecError as exc:
         st.error(md_escape(exc))
         return
-    bar = st.progress(0.0, text="Looking up what is already embedded…")
-    meter = RateMeter()
+    job = job_runner().submit(
+        embed_job_key(kept.slug, model),
+        partial(embed_kept_catalog, slug=kept.slug, encoder=encoder, model=model),
+        title=f"Embedding '{kept.name}'",
+        unit="videos",
+        meta={"name": kept.name, "cancel_help": "Finished work is kept; press Embed to resume."},
+    )
+    st.session_state.setdefault(MY_JOBS_KEY, {})[job.number] = job.key
+    st.session_state.setdefault(JOBS_SEEN_KEY, set()).add(job.number)  # so its end is noticed, however quick
 
-    def progress(done: int, total: int) -> None:
-        snapshot = meter.update(done, total)
-        st.session_state[PROGRESS_KEY] = {"name": kept.name, "done": done, "total": total}
-        bar.progress(snapshot.fraction, text=f"Embedding: {snapshot.describe()}")
 
-    started = time.monotonic()
-    try:
-        _, report = embed_texts(
-            encoder,
-            catalog.texts,
-            embedding_store(encoder),
-            batch_size=DEFAULT_BATCH_SIZE,
-            chunk_size=CHUNK,
-            progress=progress,
-        )
-    except VidrecError as exc:
-        st.error(md_escape(exc))
-        return
-    try:
-        KeptCatalogs().mark_embedded(kept.slug, encoder.name, seconds=round(time.monotonic() - started, 1))
-        if kept.model != model:
-            KeptCatalogs().set_model(kept.slug, model)
-    except VidrecError as exc:  # the vectors are done; only the record that they are is missing
-        st.error(md_escape(f"{exc} The embedding finished, but pressing Embed again is needed after a restart."))
-        return
-    st.session_state.pop(PROGRESS_KEY, None)
-    st.session_state[FLASH_KEY] = (
-        f"'{kept.name}' is saved and embedded ({report.computed:,} new, {report.reused:,} already known) and "
-        "selected in the sidebar. Open Map & clusters or Recommend to use it."
+def _finished_message(outcome: EmbedOutcome, selected: bool) -> str:
+    report = outcome.report
+    return (
+        f"'{outcome.name}' is saved and embedded ({report.computed:,} new, {report.reused:,} already known)"
+        + (" and selected in the sidebar. Open Map & clusters or Recommend to use it." if selected else ".")
         + (
             f" The new vectors could not be kept on disk ({report.not_saved}), so they are embedded again after a "
             "restart; free some space or set VIDREC_DATA_DIR to a writable folder."
@@ -354,23 +335,75 @@ def run_embedding(kept: KeptCatalog, catalog: Catalog, model: str) -> None:
             else ""
         )
     )
-    select_catalog(str(kept.path), model)
-    rerun_app()
+
+
+def _ended_message(job: Job) -> tuple[str, str]:
+    """(kind, text) saying how an ended job went; kind is success, warning or error."""
+    name = job.meta.get("name", "")
+    if job.state is JobState.FINISHED:
+        if isinstance(job.result, EmbedOutcome):
+            return "success", _finished_message(job.result, selected=False)
+        return "success", job.describe()
+    if job.state is JobState.CANCELLED and job.key[0] == "embed":
+        snapshot = job.progress
+        how_far = f" after {snapshot.done:,} of {snapshot.total:,} videos" if snapshot and snapshot.total else ""
+        return "warning", (
+            f"Embedding of '{name}' cancelled{how_far}. The finished part is kept: press 'Embed' again to resume, "
+            "and only the rest is embedded."
+        )
+    if job.state is JobState.CANCELLED:
+        return "warning", job.describe()
+    return "error", job.describe()
+
+
+def _take_my_finished_jobs() -> None:
+    """When an embedding this session started has finished: say so, select the catalog and run the app again."""
+    mine: dict[int, tuple] = st.session_state.get(MY_JOBS_KEY, {})
+    runner = job_runner()
+    for number, key in list(mine.items()):
+        job = runner.get(key)
+        if job is None or job.number != number:
+            mine.pop(number)
+        elif job.state is JobState.FINISHED and isinstance(job.result, EmbedOutcome):
+            mine.pop(number)
+            st.session_state.setdefault(DISMISSED_KEY, set()).add(number)
+            st.session_state[FLASH_KEY] = _finished_message(job.result, selected=True)
+            select_catalog(str(job.result.path), job.result.model)
+            rerun_app()
+        elif job.ended:
+            mine.pop(number)  # cancelled or failed: the jobs list says so to every session
 
 
 def render_messages() -> None:
+    _take_my_finished_jobs()
+    # This run shows every job as it is now: the jobs list reruns the page only for one that ends after this.
+    st.session_state[JOBS_SEEN_KEY] = {job.number for job in job_runner().active()}
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
         st.success(md_escape(flash))
-    cancelled = st.session_state.pop(CANCELLED_KEY, None)
-    if cancelled:
-        st.warning(
-            md_escape(
-                f"Embedding of '{cancelled['name']}' cancelled after {cancelled['done']:,} of "
-                f"{cancelled['total']:,} videos. The finished part is kept: press 'Embed' again to resume, and only "
-                "the rest is embedded."
-            )
-        )
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def render_jobs() -> None:
+    """The server's jobs: running and queued ones with progress, time left and Cancel; recently ended ones with
+    their outcome. Any session sees them, and the page runs again when one ends."""
+    runner = job_runner()
+    jobs = runner.jobs()
+    active = [job for job in jobs if job.active]
+    rerun_when_one_ends(active, JOBS_SEEN_KEY)
+    dismissed = st.session_state.setdefault(DISMISSED_KEY, set())
+    ended = recently_ended(jobs, dismissed)
+    if not active and not ended:
+        return
+    st.subheader("Jobs on this server")
+    st.caption("They run on the server: close this tab and they go on; any tab of this app sees them here.")
+    for job in active:
+        show_job(job, "data_job")
+    for job in ended:
+        kind, text = _ended_message(job)
+        message, dismiss = st.columns([6, 1], vertical_alignment="center")
+        getattr(message, kind)(md_escape(text))
+        dismiss.button("Dismiss", key=f"data_job_dismiss_{job.number}", on_click=dismissed.add, args=(job.number,))
 
 
 def render_kept() -> None:
@@ -402,7 +435,7 @@ def _kept_table(kept: list[KeptCatalog]) -> None:
                 "file": [k.file_name for k in kept],
                 "videos": [k.rows for k in kept],
                 "language model": [label(k.model) for k in kept],
-                "embedded": ["yes" if k.is_embedded(k.model) else "not finished" for k in kept],
+                "embedded": [_embedded_state(k) for k in kept],
                 "titles only": ["yes" if k.titles_only else "" for k in kept],
                 "added": [k.created for k in kept],
             }
@@ -410,6 +443,13 @@ def _kept_table(kept: list[KeptCatalog]) -> None:
         hide_index=True,
         width="stretch",
     )
+
+
+def _embedded_state(kept: KeptCatalog) -> str:
+    if kept.is_embedded(kept.model):
+        return "yes"
+    job = job_runner().get(embed_job_key(kept.slug, kept.model))
+    return "embedding now" if job is not None and job.active else "not finished"
 
 
 def _rename(current: KeptCatalog) -> None:
@@ -441,13 +481,13 @@ def _use_or_embed(current: KeptCatalog) -> None:
                 KeptCatalogs().set_model(slug, model)
             select_catalog(str(current.path), model)
             rerun_app()
-    elif st.button("Embed (resumes where it stopped)", key=f"data_resume_{slug}"):
-        try:
-            catalog = load_catalog(current.folder)
-        except VidrecError as exc:
-            st.error(md_escape(exc))
-        else:
-            run_embedding(current, catalog, model)
+    else:
+        job = job_runner().get(embed_job_key(slug, model))
+        if job is not None and job.active:
+            st.caption("Being embedded now: its progress is in the jobs list above.")
+        elif st.button("Embed (resumes where it stopped)", key=f"data_resume_{slug}"):
+            start_embedding(current, model)
+            st.rerun()  # the jobs list shows the new job at once
 
 
 def _delete(current: KeptCatalog) -> None:

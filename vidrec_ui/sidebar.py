@@ -7,6 +7,7 @@ import streamlit as st
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.embed.registry import ENCODERS, label
+from vidrec_ui.jobs import sidebar_indicator
 from vidrec_ui.resources import CatalogChoice, cached_catalog, catalog_choices, kept_catalogs
 from vidrec_ui.text import md_escape
 
@@ -64,3 +65,4 @@ def render_sidebar() -> None:
             st.caption("titles only: descriptions would help")
         for note in catalog.notes:
             st.caption(md_escape(note))
+        sidebar_indicator()

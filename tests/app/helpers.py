@@ -15,3 +15,12 @@ def unescaped(elements) -> str:
 def titles(at: AppTest) -> list[str]:
     """The recommendation cards' headings ("**1. Title**"), in order."""
     return [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value[:6]]
+
+
+def finish_jobs(at: AppTest, timeout: float = 900) -> AppTest:
+    """Wait until the server's jobs have ended, then run the page again, as its polling fragment would."""
+    from vidrec_ui.jobs import job_runner
+
+    for job in job_runner().active():
+        assert job.wait(timeout), f"{job.title} did not end"
+    return at.run()

@@ -12,7 +12,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import titles, unescaped
+from tests.app.helpers import finish_jobs, titles, unescaped
 from tests.bad_cases import CATALOG_FILES, HISTORIES, ODD_CATALOGS, parquet_bytes
 from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.data.kept import KeptCatalogs
@@ -87,6 +87,7 @@ def test_odd_catalogs_are_embedded_and_kept(data_page, name):
     _upload(data_page, f"{name}.parquet", parquet_bytes(ODD_CATALOGS[name]))
     assert re.search(r"\d+ videos? ready", unescaped(data_page.success))
     data_page.button(key="data_embed").click().run()
+    finish_jobs(data_page)
     assert not data_page.exception, data_page.exception
     assert "is saved and embedded" in unescaped(data_page.success)
     assert any(k.name == name for k in KeptCatalogs().list())
@@ -163,7 +164,7 @@ def test_a_full_disk_while_saving_a_catalog_keeps_what_was_kept(monkeypatch):
 
     at = open_app("pages/data.py")
     _upload(at, "first.csv", GOOD_CSV)
-    at.button(key="data_embed").click().run()
+    finish_jobs(at.button(key="data_embed").click().run())
     assert [k.name for k in KeptCatalogs().list()] == ["first"]
 
     def full_disk(*args, **kwargs):
@@ -186,7 +187,7 @@ def test_a_full_disk_while_embedding_says_the_vectors_were_not_kept(monkeypatch)
     monkeypatch.setattr(embed, "write_embedding_file", full_disk)
     at = open_app("pages/data.py")
     _upload(at, "fresh.csv", b"title,overview\nZyx One,an unseen plot about zebras\nZyx Two,zebras again\n")
-    at.button(key="data_embed").click().run()
+    finish_jobs(at.button(key="data_embed").click().run())
     assert not at.exception, at.exception
     flash = unescaped(at.success)
     assert "is saved and embedded (2 new" in flash and "could not be kept on disk (No space left on device" in flash

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import unescaped
+from tests.app.helpers import finish_jobs, unescaped
 from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.data.kept import KeptCatalogs
 from vidrec_core.data.prepare import prepare_catalog
@@ -51,6 +51,7 @@ def test_upload_map_embed_and_the_sidebar_switches_to_it():
     assert "1 row(s) have an empty title and were dropped" in texts(at, "warning")
     assert "6 videos ready" in texts(at, "success")
     at.button(key="data_embed").click().run()
+    finish_jobs(at)
     assert not at.exception, at.exception
     assert "is saved and embedded (6 new" in texts(at, "success")
     kept = KeptCatalogs().list()
@@ -146,6 +147,7 @@ def test_a_workbook_with_several_sheets_lets_the_viewer_choose_one():
     assert "1 video ready (from 1 row)" in texts(at, "success")
     assert at.text_input(key=next(t.key for t in at.text_input if t.label == "Catalog name")).value == "shows (Series)"
     at.button(key="data_embed").click().run()
+    finish_jobs(at)
     assert not at.exception, at.exception
     (kept,) = KeptCatalogs().list()
     assert kept.name == "shows (Series)" and kept.rows == 1
