@@ -5,12 +5,20 @@ import pandas as pd
 import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.jobs import Job
 from vidrec_core.explore.cluster import NOISE, central_order
 from vidrec_core.explore.overlay import event_points, profile_point
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import chosen_strategy
 from vidrec_ui.history_state import append_line, current_history_text
-from vidrec_ui.map_data import MAX_POINTS, cached_clusters, cached_hover, cached_projection, sample_for_display
+from vidrec_ui.map_data import (
+    MAX_POINTS,
+    cached_clusters,
+    cached_hover,
+    map_projection,
+    sample_for_display,
+    show_map_jobs,
+)
 from vidrec_ui.map_figure import COLOUR_BY, Overlay, build_map, selected_ids
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import hover_escape, md_escape
@@ -44,19 +52,33 @@ method = top[0].selectbox("Groups", list(METHODS), format_func=METHODS.get, key=
 k = None
 min_cluster_size = 40
 max_k = max(2, min(40, len(catalog) - 1))
-if method == "kmeans":
-    k = top[1].slider("Number of clusters (k)", 2, max_k, min(12, max_k), key="map_k")
+max_group = max(2, min(300, len(catalog) // 2))
+if method == "kmeans":  # a slider needs two ends: a catalog of a handful of videos gets 2 groups without one
+    k = top[1].slider("Number of clusters (k)", 2, max_k, min(12, max_k), key="map_k") if max_k > 2 else 2
 elif method == "hdbscan":
-    min_cluster_size = top[1].slider(
-        "Smallest group", 2, max(2, min(300, len(catalog) // 2)), min(40, max(2, len(catalog) // 4)), key="map_mcs"
+    min_cluster_size = (
+        top[1].slider("Smallest group", 2, max_group, min(40, max(2, len(catalog) // 4)), key="map_mcs")
+        if max_group > 2
+        else 2
     )
 colour_by = top[2].selectbox("Colour by", COLOUR_BY, key="map_colour")
 dims = top[3].segmented_control("Map", [2, 3], default=2, format_func=lambda d: f"{d}D", key="map_dims") or 2
 
 try:
-    projection = cached_projection(recommender, digest, model, dims)
+    maps = {d: map_projection(recommender, digest, model, d) for d in {dims, 2 if method == "hdbscan" else dims}}
+    pending = [m for m in maps.values() if isinstance(m, Job)]
+    if pending:
+        show_map_jobs(pending)
+        st.stop()
+    projection = maps[dims]
     clusters = cached_clusters(
-        recommender, digest, model, "kmeans" if method == "auto" else method, k, min_cluster_size
+        recommender,
+        digest,
+        model,
+        "kmeans" if method == "auto" else method,
+        k,
+        min_cluster_size,
+        _space=maps[2].coords if method == "hdbscan" else None,
     )
 except VidrecError as exc:
     st.error(md_escape(exc))

@@ -2,26 +2,110 @@
 
 Keys are the catalog digest, the model name and the settings, so changing only the colouring or a highlight reuses
 everything here. Projections are also stored on disk (vidrec_core.explore.projection), and the sample's ship
-precomputed.
+precomputed. A large catalog's map that is not stored yet is computed as a server job (`vidrec_ui.jobs`): UMAP
+takes minutes there, and the job goes on whether or not the tab that asked stays open.
 """
 
 from __future__ import annotations
+
+from functools import partial
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from vidrec_core.core.jobs import Job, JobContext, JobKey, JobState
 from vidrec_core.explore.cluster import ClusterConfig, ClusterResult, cluster_catalog
-from vidrec_core.explore.projection import Projection, ProjectionConfig, project
+from vidrec_core.explore.projection import Projection, ProjectionConfig, embeddings_digest, find_projection, project
 from vidrec_core.recommender import Recommender
-from vidrec_ui.text import hover_escape
+from vidrec_ui.jobs import follow_jobs, job_runner
+from vidrec_ui.resources import kept_catalog_at
+from vidrec_ui.text import hover_escape, md_escape
 
 MAX_POINTS = 100_000  # drawn with WebGL; beyond this the map shows a random sample and says so
+MAP_JOB_ROWS = 1000  # from this many videos a map not stored yet is computed as a server job, not in the page run
 
 
 @st.cache_resource(show_spinner="Drawing the catalog as a map (UMAP; about a minute the first time)…", max_entries=16)
 def cached_projection(_recommender: Recommender, catalog_digest: str, model: str, dims: int) -> Projection:
     return project(_recommender.items, ProjectionConfig(n_components=dims))
+
+
+class MapNotReady(Exception):
+    """No stored map yet. Raised, not returned, so st.cache_resource (which keeps only results) asks again."""
+
+
+def map_job_key(catalog_digest: str, model: str, dims: int) -> JobKey:
+    return ("map", catalog_digest, model, dims)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def stored_projection(_recommender: Recommender, catalog_digest: str, model: str, dims: int) -> Projection:
+    """The map a finished job made, or one stored on disk (shipped or cached); MapNotReady when there is none."""
+    job = job_runner().get(map_job_key(catalog_digest, model, dims))
+    if job is not None and job.state is JobState.FINISHED and isinstance(job.result, Projection):
+        return job.result
+    items = _recommender.items
+    found = find_projection(ProjectionConfig(n_components=dims), embeddings_digest(items), len(items))
+    if found is None:
+        raise MapNotReady
+    return found
+
+
+def _compute_map(ctx: JobContext, items: np.ndarray, dims: int) -> Projection:
+    ctx.note(f"fitting UMAP on {len(items):,} videos")
+    return project(items, ProjectionConfig(n_components=dims))
+
+
+def catalog_label(recommender: Recommender) -> str:
+    """The catalog's name as the sidebar shows it (a kept catalog's display name, not its folder's)."""
+    kept = kept_catalog_at(recommender.catalog.source)
+    return kept.name if kept is not None else recommender.catalog.name
+
+
+def map_projection(recommender: Recommender, catalog_digest: str, model: str, dims: int) -> Projection | Job:
+    """The catalog's map, or the server job computing it (started here when there is none; a job that failed or
+    was cancelled is returned as it ended, for the page to say so). Small catalogs are drawn in the page run."""
+    if len(recommender.items) < MAP_JOB_ROWS:
+        return cached_projection(recommender, catalog_digest, model, dims)
+    runner = job_runner()
+    key = map_job_key(catalog_digest, model, dims)
+    job = runner.get(key)
+    if job is not None and job.active:
+        return job
+    try:
+        return stored_projection(recommender, catalog_digest, model, dims)
+    except MapNotReady:
+        pass
+    if job is not None and job.state in (JobState.FAILED, JobState.CANCELLED):
+        return job
+    name = catalog_label(recommender)
+    return runner.submit(
+        key,
+        partial(_compute_map, items=recommender.items, dims=dims),
+        title=f"Drawing the {dims}D map of '{name}'",
+        unit="steps",
+        meta={"name": name, "steps": False},  # UMAP cannot stop half-way: Cancel only while it waits
+    )
+
+
+def show_map_jobs(jobs: list[Job]) -> None:
+    """While the map is computed: say so and follow the job (the page draws the map when it ends); when it
+    failed or was cancelled: say why and offer to compute it again."""
+    active = [job for job in jobs if job.active]
+    if active:
+        st.info(
+            "Computing the map of this catalog. UMAP takes a while on a large catalog (the first map after a restart "
+            "also prepares UMAP, about a minute). It runs on the server: the map appears here when it is ready, "
+            "and it goes on if you leave this page."
+        )
+        follow_jobs([job.key for job in active], "map_job")
+    for job in jobs:
+        if job.ended:
+            (st.warning if job.state is JobState.CANCELLED else st.error)(md_escape(job.describe()))
+            if st.button("Compute the map again", key=f"map_job_again_{job.number}"):
+                job_runner().forget(job.key)
+                st.rerun()
 
 
 @st.cache_resource(show_spinner="Grouping the catalog and naming the groups…", max_entries=32)
@@ -32,11 +116,12 @@ def cached_clusters(
     method: str,
     k: int | None,
     min_cluster_size: int,
+    _space: np.ndarray | None = None,
 ) -> ClusterResult:
+    """Clusters of the catalog; HDBSCAN finds its density groups on the 2D map, passed as `_space` (it is the map
+    of this digest and model, so the key needs no more)."""
     config = ClusterConfig(method=method, k=k, min_cluster_size=min_cluster_size)  # type: ignore[arg-type]
-    space = None
-    if method == "hdbscan":  # density groups on the 2D map: see vidrec_core.explore.cluster.assign
-        space = cached_projection(_recommender, catalog_digest, model, 2).coords
+    space = _space if method == "hdbscan" else None  # see vidrec_core.explore.cluster.assign
     return cluster_catalog(_recommender.catalog, _recommender.items, config, space=space)
 
 

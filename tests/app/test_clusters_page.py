@@ -81,3 +81,55 @@ def test_the_profile_on_the_map_is_the_studios_strategy(at: AppTest):
     at.run()
     assert not at.exception
     assert "the recency strategy's profile" in at.get("plotly_chart")[0].proto.spec
+
+
+def uploaded_catalog(tmp_path, rows: int) -> str:
+    topics = ["space", "ghosts", "love", "heists"]
+    lines = [f"Map Show {i},a story about {topics[i % 4]} number {i}" for i in range(rows)]
+    path = tmp_path / "map_shows.csv"
+    path.write_text("title,overview\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def open_map(monkeypatch, catalog: str) -> AppTest:
+    monkeypatch.setenv("VIDREC_CATALOG", catalog)  # offered first in the sidebar, so it is the one in use
+    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app.run()
+    app.switch_page("pages/clusters.py").run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_a_large_catalogs_map_is_a_server_job_and_the_page_draws_it_when_done(tmp_path, monkeypatch):
+    import vidrec_ui.map_data as map_data
+    from tests.app.helpers import finish_jobs, unescaped
+    from vidrec_ui.jobs import job_runner
+
+    monkeypatch.setattr(map_data, "MAP_JOB_ROWS", 10)  # 40 videos count as large here
+    app = open_map(monkeypatch, uploaded_catalog(tmp_path, 40))
+    maps = [job for job in job_runner().jobs() if job.key[0] == "map"]
+    assert len(maps) == 1 and maps[0].title == "Drawing the 2D map of 'map_shows'"
+    if maps[0].active:  # nothing else to wait for: a map of 40 videos may be done before the page is
+        assert "Computing the map of this catalog" in unescaped(app.info)
+        assert not app.get("plotly_chart")
+    finish_jobs(app)
+    assert not app.exception, app.exception
+    assert len(app.get("plotly_chart")) == 1 and "UMAP 2D (computed)" in " ".join(c.value for c in app.caption)
+    # Another session finds the map made: no second job.
+    again = open_map(monkeypatch, uploaded_catalog(tmp_path, 40))
+    assert len(again.get("plotly_chart")) == 1
+    assert [job for job in job_runner().jobs() if job.key[0] == "map"] == maps
+
+
+def test_a_map_job_that_fails_says_why_and_can_be_tried_again(tmp_path, monkeypatch):
+    import vidrec_ui.map_data as map_data
+    from tests.app.helpers import finish_jobs, unescaped
+
+    monkeypatch.setattr(map_data, "MAP_JOB_ROWS", 1)
+    app = finish_jobs(open_map(monkeypatch, uploaded_catalog(tmp_path, 2)))
+    assert not app.exception, app.exception
+    assert "failed (A map needs at least 3 videos; this catalog has 2.)" in unescaped(app.error)
+    app.button(key=next(b.key for b in app.button if b.label == "Compute the map again")).click().run()
+    finish_jobs(app)
+    assert not app.exception, app.exception
+    assert "A map needs at least 3 videos" in unescaped(app.error)
