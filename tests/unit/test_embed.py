@@ -173,3 +173,19 @@ def test_an_unwritable_data_folder_still_recommends(tiny_catalog):
     vectors, report = embed_catalog(tiny_catalog, encoder)
     assert report.computed == len(tiny_catalog)
     assert Recommender(tiny_catalog, vectors, encoder).recommend("Star Voyage", k=2).recommendations
+
+
+def test_lookup_finds_repeated_and_missing_hashes_across_shards(tmp_path):
+    store = EmbeddingStore("m", 4, tmp_path)
+    vectors = np.arange(24, dtype=np.float32).reshape(6, 4)
+    hashes = [text_hash(f"t{i}") for i in range(6)]
+    store.append(hashes[:3], vectors[:3])
+    store.append(hashes[3:], vectors[3:])
+    wanted = [hashes[4], "missing", hashes[0], hashes[4], hashes[2]]
+    out, found = store.lookup(wanted)
+    assert found.tolist() == [True, False, True, True, True]
+    assert np.array_equal(out[[0, 2, 3, 4]], vectors[[4, 0, 4, 2]]) and not out[1].any()
+    assert store.contains(wanted).tolist() == found.tolist()
+    into = np.full((5, 4), -1.0, dtype=np.float32)  # e.g. a memory-mapped file
+    assert store.lookup(wanted, out=into)[0] is into and np.array_equal(into[0], vectors[4])
+    assert store.lookup([])[1].shape == (0,) and store.contains([]).shape == (0,)

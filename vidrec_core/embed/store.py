@@ -93,24 +93,66 @@ class EmbeddingStore:
             with contextlib.suppress(OSError):
                 os.replace(path, path.with_name(f"{path.name}.damaged"))
 
-    def lookup(self, hashes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Vectors for the hashes found (float32) and a boolean mask of which were found."""
-        found = np.zeros(len(hashes), dtype=bool)
-        out = np.zeros((len(hashes), self.dim), dtype=np.float32)
-        wanted = pd.Index(hashes)
+    def lookup(self, hashes: Sequence[str], out: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Vectors for the hashes found (float32) and a boolean mask of which were found. `out` (len(hashes), dim),
+        e.g. a memory-mapped file, receives the vectors instead of a new array.
+
+        The wanted hashes are indexed once and each shard's hashes are probed against them: a lookup costs
+        shards x shard rows, not shards x wanted (0.5 ms instead of 117 ms per 2,048-row shard when a million
+        hashes are wanted; docs/speed-and-scale.md). A shard read earlier wins for a hash in several shards."""
+        codes, wanted = pd.factorize(pd.Index(hashes, dtype=object))
+        rows = np.arange(len(codes))
+        first = np.empty(len(wanted), dtype=np.int64)
+        first[codes[::-1]] = rows[::-1]  # the first row of each distinct hash
+        got = np.zeros(len(wanted), dtype=bool)
+        out = np.zeros((len(hashes), self.dim), dtype=np.float32) if out is None else out
+        for shard in self._shards():
+            shard_hashes, vectors = shard
+            position = wanted.get_indexer(shard_hashes)  # per shard row: which wanted hash, or -1
+            take = np.flatnonzero(position >= 0)
+            take = take[~got[position[take]]]
+            if len(take):
+                out[first[position[take]]] = vectors[take].astype(np.float32)
+                got[position[take]] = True
+            if got.all():
+                break
+        found = got[codes] if len(codes) else np.zeros(0, dtype=bool)
+        repeats = np.flatnonzero(found & (first[codes] != rows)) if len(codes) else rows
+        if len(repeats):  # the same text twice: the vector of its first row
+            out[repeats] = out[first[codes[repeats]]]
+        return out, found
+
+    def contains(self, hashes: Sequence[str]) -> np.ndarray:
+        """Which hashes the store holds, reading only each shard's hashes (no vectors are decompressed)."""
+        wanted = pd.Index(pd.unique(np.asarray(hashes, dtype=object)))
+        got = np.zeros(len(wanted), dtype=bool)
+        for path in self._shard_paths():
+            shard_hashes = self._read_hashes(path)
+            if shard_hashes is None:
+                continue
+            position = wanted.get_indexer(shard_hashes)
+            got[position[position >= 0]] = True
+            if got.all():
+                break
+        return got[wanted.get_indexer(pd.Index(hashes, dtype=object))] if len(hashes) else np.zeros(0, dtype=bool)
+
+    def _shards(self):
         for path in self._shard_paths():
             shard = self._read(path)
-            if shard is None:
-                continue
-            shard_hashes, vectors = shard
-            positions = pd.Index(shard_hashes).get_indexer(wanted)
-            hit = (positions >= 0) & ~found
-            if hit.any():
-                out[hit] = vectors[positions[hit]].astype(np.float32)
-                found |= hit
-            if found.all():
-                break
-        return out, found
+            if shard is not None:
+                yield shard
+
+    def _read_hashes(self, path: Path) -> np.ndarray | None:
+        """A shard's hashes when it was written for this model (an unreadable one is set aside); the vectors are
+        left compressed."""
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                model = str(data["model"])
+                hashes = data["hashes"].astype(str)
+        except Exception:
+            self._set_aside(path, "unreadable")
+            return None
+        return hashes if model == self.model_name else None
 
     def append(self, hashes: Sequence[str], vectors: np.ndarray) -> Path | None:
         """Write one shard atomically. Returns None when there is nowhere writable."""
