@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from vidrec_core.core.errors import HistoryError, VidrecError
+from vidrec_core.core.settings import INDEX_FROM, index_from
 from vidrec_core.data.interactions import load_interactions
 from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import is_sample, open_catalog
@@ -22,6 +23,10 @@ from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.queries import QueryEmbedder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
+from vidrec_core.index.build import find_index
+from vidrec_core.index.retrieve import VectorIndex, retrieval_queries
+from vidrec_core.index.space import NO_COLLABORATIVE_WITH_INDEX, CandidateSpace
+from vidrec_core.index.where import prefilter
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import FusionChoice, UnavailableModel, find_fusion_weights, find_learned_model
 from vidrec_core.learn.collaborative import Viewing, viewing_from_log
@@ -53,6 +58,7 @@ class RecommendationResult:
     profile: ProfileResult | None = None
     embedded: EmbeddedHistory | None = None
     strategy_reason: str | None = None  # why the strategy was chosen, when the caller left the choice to vidrec
+    retrieval: str | None = None  # how the candidates came from the vector index; None: every video was scored
 
     def as_dict(self) -> dict:
         return {
@@ -65,6 +71,7 @@ class RecommendationResult:
                 for i in (self.profile.interests if self.profile else [])
             ],
             "messages": list(self.messages),
+            **({"retrieval": self.retrieval} if self.retrieval else {}),
         }
 
 
@@ -103,11 +110,16 @@ class DefaultStrategy:
     reason: str
 
 
+INDEX_MODES = ("auto", "exact", "lance")
+
+
 class Recommender:
     """Answers histories and searches over one catalog with one encoder. Read-only after construction.
 
     `likes` (how many people liked each video, from the viewing log) feeds the fusion strategy's text prior;
-    `fusion` holds the fusion weights and where they were learned."""
+    `fusion` holds the fusion weights and where they were learned. `index`, the catalog's built vector index,
+    retrieves the candidates that are scored when the catalog is at least `VIDREC_INDEX_FROM` videos (`index="auto"`)
+    or when asked (`"lance"`); below, every video is scored exactly, as without one."""
 
     def __init__(
         self,
@@ -118,6 +130,7 @@ class Recommender:
         learned: LearnedModel | UnavailableModel | None = None,
         likes: np.ndarray | None = None,
         fusion: FusionChoice | None = None,
+        index: VectorIndex | None = None,
     ):
         if item_vectors.shape != (len(catalog), encoder.dim):
             raise ValueError(
@@ -133,6 +146,7 @@ class Recommender:
         self.learned = learned  # the learned strategy's model, or why none is usable
         self.likes = likes
         self.fusion = fusion
+        self.index = index
 
     @cached_property
     def popularity(self) -> np.ndarray:
@@ -217,6 +231,41 @@ class Recommender:
             vectors[text_rows] = self.queries.encode([events[i].text for i in text_rows])
         return EmbeddedHistory(events=events, vectors=vectors)
 
+    def uses_index(self, mode: str = "auto") -> bool:
+        """Whether answers retrieve candidates from the vector index: `auto` from `VIDREC_INDEX_FROM` videos when
+        the index is built, `lance` always (an error without one), `exact` never."""
+        if mode not in INDEX_MODES:
+            raise VidrecError(f"Unknown index mode '{mode}'. Choose one of: {', '.join(INDEX_MODES)}.")
+        if mode == "lance" and self.index is None:
+            raise VidrecError(
+                "This catalog has no vector index for this language model yet: build it with "
+                "`vidrec index --catalog PATH` (the catalog's file or kept folder)."
+            )
+        threshold = index_from()
+        return mode == "lance" or (
+            mode == "auto" and self.index is not None and threshold is not None and len(self.catalog) >= threshold
+        )
+
+    @property
+    def index_note(self) -> str | None:
+        """Why a catalog this large still scores every video: its index is not built."""
+        threshold = index_from()
+        if self.index is not None or threshold is None or len(self.catalog) < threshold:
+            return None
+        return (
+            f"This catalog has {len(self.catalog):,} videos ({INDEX_FROM} is {threshold:,}) but no vector index for "
+            "this language model, so every video is scored exactly: build it with `vidrec index --catalog PATH`."
+        )
+
+    def candidate_space(
+        self, queries: np.ndarray, limits: list[int], filters: Filters | None, keep=()
+    ) -> CandidateSpace:
+        """The index's candidates for the query vectors (filters applied as a prefilter), plus the rows in `keep`."""
+        assert self.index is not None
+        rows = self.index.candidates(queries, limits, prefilter(filters))
+        rows = np.union1d(rows, np.asarray(list(keep), dtype=np.int64))
+        return CandidateSpace.of(rows, self.catalog, self.items, self.popularity)
+
     def recommend(
         self,
         history: str | list[Event],
@@ -225,6 +274,7 @@ class Recommender:
         filters: Filters | None = None,
         diversity: float = 0.0,
         params: StrategyParams | None = None,
+        index: str = "auto",
     ) -> RecommendationResult:
         events = self.understand(history) if isinstance(history, str) else list(history)
         if not events:
@@ -235,17 +285,31 @@ class Recommender:
         if strategy not in STRATEGIES:
             raise HistoryError(f"Unknown strategy '{strategy}'. Choose one of: {', '.join(STRATEGIES)}")
         embedded = self.embed_events(events)
-        result = STRATEGIES[strategy](embedded, self.context(params, fusion=strategy in USES_FUSION))
-        penalty = dislike_penalty(embedded, self.items) * result.score_unit
+        catalog, items, context, space, notes = self.catalog, self.items, None, None, []
+        if self.uses_index(index):  # score only the index's candidates: the same steps below, on a smaller catalog
+            watched = {self.catalog.index_of[e.matched_id] for e in events if e.matched_id is not None}
+            settings = self.index.settings
+            queries, limits = retrieval_queries(embedded, strategy, params or StrategyParams(), settings)
+            extra = min(len(watched), 1000) + max(0, 10 * k - settings.candidates)
+            space = self.candidate_space(queries, [n + extra for n in limits], filters, keep=watched)
+            catalog, items = space.catalog, space.items
+            context = space.context(params, self.fusion_scorer if strategy in USES_FUSION else None)
+            if strategy in ("hybrid", "learned") and (self.collaborative is not None or strategy == "learned"):
+                notes.append(NO_COLLABORATIVE_WITH_INDEX)
+        elif index == "auto" and self.index_note:
+            notes.append(self.index_note)
+        context = context or self.context(params, fusion=strategy in USES_FUSION)
+        result = STRATEGIES[strategy](embedded, context)
+        penalty = dislike_penalty(embedded, items) * result.score_unit
         scores = result.scores - penalty
         interest_scores = None if result.interest_scores is None else result.interest_scores - penalty
-        exclude = np.zeros(len(self.catalog), dtype=bool)
+        exclude = np.zeros(len(catalog), dtype=bool)
         for event in events:
-            if event.matched_id is not None:
-                exclude[self.catalog.index_of[event.matched_id]] = True
+            if event.matched_id is not None and event.matched_id in catalog.index_of:
+                exclude[catalog.index_of[event.matched_id]] = True
         ranking = rank(
-            self.catalog,
-            self.items,
+            catalog,
+            items,
             scores,
             exclude,
             k=k,
@@ -254,15 +318,16 @@ class Recommender:
             interest_scores=interest_scores,
             interest_shares=np.array([i.share for i in result.interests]) if result.interests else None,
         )
-        recs = explain(self.catalog, self.items, embedded, ranking, result, self.collaborative)
+        recs = explain(catalog, items, embedded, ranking, result, self.collaborative if space is None else None)
         return RecommendationResult(
             events,
-            recs,
+            recs if space is None else space.in_catalog(recs),
             strategy,
-            messages=history_notices(events) + result.notes + ranking.messages,
+            messages=history_notices(events) + result.notes + ranking.messages + notes,
             profile=result,
             embedded=embedded,
             strategy_reason=reason,
+            retrieval=None if space is None else self.index.describe(len(space.rows)),
         )
 
     def list_metrics(self, result: RecommendationResult) -> dict[str, float | None]:
@@ -276,12 +341,20 @@ class Recommender:
             result.profile.profile if result.profile else None,
         )
 
-    def search(self, query: str, k: int = 20, filters: Filters | None = None) -> list[tuple[int, float]]:
-        """Semantic search: the videos whose meaning is closest to the query."""
+    def search(
+        self, query: str, k: int = 20, filters: Filters | None = None, index: str = "auto"
+    ) -> list[tuple[int, float]]:
+        """Semantic search: the videos whose meaning is closest to the query (among the index's candidates, re-scored
+        exactly, when the index is used)."""
         query = query.strip()
         if not query:
             return []
         vector = self.queries.encode([query])[0]
+        if self.uses_index(index):
+            space = self.candidate_space(vector[None, :], [max(self.index.settings.candidates, 2 * k)], filters)
+            scores = space.items @ vector
+            ranking = rank(space.catalog, space.items, scores, np.zeros(len(scores), bool), k=k, filters=filters)
+            return [(int(space.rows[i]), s) for i, s in zip(ranking.indices, ranking.scores, strict=True)]
         scores = self.items @ vector
         ranking = rank(self.catalog, self.items, scores, np.zeros(len(scores), bool), k=k, filters=filters)
         return list(zip(ranking.indices, ranking.scores, strict=True))
@@ -300,6 +373,18 @@ def load_viewing(catalog: Catalog, interactions: str | Path | None = None) -> Vi
     return viewing_from_log(load_interactions(interactions, catalog), len(catalog))
 
 
+def catalog_vectors(
+    catalog: Catalog, encoder: Encoder, progress: ProgressFn | None = None
+) -> tuple[np.ndarray, EmbedReport, VectorIndex | None]:
+    """The catalog's vectors: memory-mapped from its built vector index when there is one (nothing is read into
+    memory or embedded), else from the embedding store (embedding what is missing)."""
+    index = find_index(catalog, encoder.name, encoder.dim)
+    if index is not None:
+        return index.vectors, EmbedReport(total=len(catalog), reused=len(catalog)), index
+    vectors, report = embed_catalog(catalog, encoder, progress=progress)
+    return vectors, report, None
+
+
 def load_recommender(
     catalog_path: str | Path | None = None,
     model: str = DEFAULT_ENCODER,
@@ -309,7 +394,7 @@ def load_recommender(
     """Everything the command line needs in one call; the app caches the same pieces separately."""
     catalog = open_catalog(catalog_path)
     encoder = get_encoder(model)
-    vectors, report = embed_catalog(catalog, encoder, progress=progress)
+    vectors, report, index = catalog_vectors(catalog, encoder, progress=progress)
     viewing = load_viewing(catalog, interactions)
     recommender = Recommender(
         catalog,
@@ -319,6 +404,7 @@ def load_recommender(
         learned=load_learned(catalog, encoder),
         likes=viewing.likes if viewing else None,
         fusion=find_fusion_weights(catalog.name, encoder.name),
+        index=index,
     )
     return recommender, report
 

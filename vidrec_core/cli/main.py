@@ -4,6 +4,7 @@ python -m vidrec_core recommend --history my_history.txt --json      (or: vidrec
 echo "The Martian" | python -m vidrec_core recommend --history -
 python -m vidrec_core search "heist movies with a twist"
 python -m vidrec_core embed --catalog my_videos.csv --model multilingual
+python -m vidrec_core index --catalog my_videos.csv
 
 One module per command group registers its commands here; `docs/cli.md` is generated from this parser.
 """
@@ -14,8 +15,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vidrec_core.cli import embed, evaluate, explore, recommend, train
+from vidrec_core.cli import embed, evaluate, explore, index, recommend, train
 from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.notes import printed_to
 from vidrec_core.core.plaintext import visible
 
 PROG = "python -m vidrec_core"
@@ -24,6 +26,7 @@ COMMANDS = (
     recommend.add_recommend,
     recommend.add_search,
     embed.add_embed,
+    index.add_index,
     recommend.add_personas,
     evaluate.add_evaluate,
     explore.add_cluster,
@@ -49,7 +52,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "k", 1) is not None and getattr(args, "k", 1) < 1:
         parser.error("--k must be at least 1")
     try:
-        return int(args.func(args))
+        with printed_to(sys.stderr):  # what was done to the input (damaged rows cleaned, ...) as `note:` lines
+            return int(args.func(args))
     except VidrecError as exc:
         print(f"error: {visible(exc)}", file=sys.stderr)
         return 2

@@ -33,6 +33,16 @@ def add_filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language", action="append", help="original language code, e.g. en (repeatable)")
 
 
+def add_index_mode(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--index",
+        choices=("auto", "exact", "lance"),
+        default="auto",
+        help="auto: the vector index from VIDREC_INDEX_FROM videos when it is built; exact: score every video; "
+        "lance: the vector index at any size (`vidrec index` builds it)",
+    )
+
+
 def filters_from_args(args: argparse.Namespace) -> Filters:
     return Filters(
         include_genres=tuple(args.genre or ()),

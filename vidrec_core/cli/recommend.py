@@ -10,7 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from vidrec_core.cli.options import add_common, add_filters, filters_from_args, progress_printer, read_history
+from vidrec_core.cli.options import (
+    add_common,
+    add_filters,
+    add_index_mode,
+    filters_from_args,
+    progress_printer,
+    read_history,
+)
 from vidrec_core.core.errors import HistoryError
 from vidrec_core.data.personas import load_personas
 from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE
@@ -34,6 +41,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         filters=filters_from_args(args),
         diversity=args.diversity,
         params=params,
+        index=args.index,
     )
     if args.json:
         print(
@@ -48,6 +56,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         print(f"note: {message}")
     if result.strategy_reason:
         print(f"strategy: {result.strategy} (the default for this catalog: {result.strategy_reason})")
+    if result.retrieval:
+        print(f"retrieval: {result.retrieval}")
     print(f"\nTop {len(result.recommendations)} ({result.strategy}):")
     for rank_no, rec in enumerate(result.recommendations, start=1):
         year = f" ({rec.year})" if rec.year else ""
@@ -58,7 +68,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     recommender, _ = load_recommender(args.catalog, args.model, progress=progress_printer(not args.json))
-    hits = recommender.search(args.query, k=args.k, filters=filters_from_args(args))
+    hits = recommender.search(args.query, k=args.k, filters=filters_from_args(args), index=args.index)
     frame = recommender.catalog.frame
     rows = [
         {
@@ -107,6 +117,7 @@ def add_recommend(sub: argparse._SubParsersAction) -> None:
         "--interactions", help="interaction log for hybrid (default for the sample: MovieLens, derived on first use)"
     )
     add_filters(rec)
+    add_index_mode(rec)
     rec.set_defaults(func=cmd_recommend)
 
 
@@ -116,6 +127,7 @@ def add_search(sub: argparse._SubParsersAction) -> None:
     search.add_argument("query")
     search.add_argument("--k", type=int, default=10)
     add_filters(search)
+    add_index_mode(search)
     search.set_defaults(func=cmd_search)
 
 

@@ -16,7 +16,10 @@ MAX_ROWS = "VIDREC_MAX_ROWS"
 HEAVY_JOBS = "VIDREC_HEAVY_JOBS"
 LEARNED_MODEL = "VIDREC_LEARNED_MODEL"
 FUSION_WEIGHTS = "VIDREC_FUSION_WEIGHTS"
+INDEX_FROM = "VIDREC_INDEX_FROM"
+INDEX_URI = "VIDREC_INDEX_URI"
 DEFAULT_MAX_ROWS = 200_000
+DEFAULT_INDEX_FROM = 500_000
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,17 @@ SETTINGS = (
     Setting(HEAVY_JOBS, "1", "how many heavy server jobs (embedding, maps, evaluations) run at once; others queue"),
     Setting(LEARNED_MODEL, "the shipped one (sample catalog)", "a learned-model artefact trained for your catalog"),
     Setting(FUSION_WEIGHTS, "the shipped ones (learned on the sample)", "fusion weights fitted on your viewing log"),
+    Setting(
+        INDEX_FROM,
+        f"{DEFAULT_INDEX_FROM:,}",
+        "catalogs this large retrieve candidates from their vector index (`vidrec index`) instead of exact search; "
+        "0: only when asked",
+    ),
+    Setting(
+        INDEX_URI,
+        "vidrec_data/cache/index/",
+        "where vector index tables live: a folder or any URI LanceDB opens (s3://, gs://, az://)",
+    ),
 )
 
 
@@ -60,6 +74,29 @@ def max_rows() -> int:
     if value.isdigit() and int(value) > 0:
         return int(value)
     return DEFAULT_MAX_ROWS
+
+
+def _whole_number(name: str) -> int | None:
+    """A non-negative whole number ("500_000" and "500,000" read as 500000), or None when unset or not one."""
+    value = os.environ.get(name, "").strip().replace("_", "").replace(",", "")
+    return int(value) if value.isdigit() else None
+
+
+def index_from() -> int | None:
+    """The catalog size from which recommendations and searches retrieve candidates from the vector index
+    (`VIDREC_INDEX_FROM`, default 500,000: below it exact search over every video is fast enough and exact,
+    docs/speed-and-scale.md). "0" means never on its own (only `--index lance` or the app's switch); anything that
+    is not a whole number means the default."""
+    value = _whole_number(INDEX_FROM)
+    if value is None:
+        return DEFAULT_INDEX_FROM
+    return value or None
+
+
+def index_uri() -> str | None:
+    """Where vector index tables live (`VIDREC_INDEX_URI`): a folder or a URI LanceDB opens; None for the data
+    folder's cache."""
+    return _value(INDEX_URI)
 
 
 def heavy_jobs() -> int:
