@@ -82,10 +82,43 @@ def test_unreadable_and_unknown_files_get_messages(tmp_path):
         (None, []),
         (float("nan"), []),
         ("A|A", ["A"]),
+        # Quoted items, as spreadsheet exports write them: unquoted and trimmed.
+        ('"Romance Film",  "Drama",  "Comedy"', ["Romance Film", "Drama", "Comedy"]),
+        ("'Romance Film'; 'Drama'", ["Romance Film", "Drama"]),
+        ("['Romance Film', 'Drama']", ["Romance Film", "Drama"]),
+        ('[ "Romance Film" , "Drama" ]', ["Romance Film", "Drama"]),
+        ("[\"Schindler's List\", 'Drama']", ["Schindler's List", "Drama"]),
+        ("'Schindler's List', 'Drama'", ["Schindler's List", "Drama"]),
+        ("[{'id': 18, 'name': 'Drama'}]", ["Drama"]),
+        ('"Sci-Fi/Fantasy", "Drama"', ["Sci-Fi/Fantasy", "Drama"]),  # a separator inside quotes is the item's
+        ("Drama, \"Comedy\", 'Drama'", ["Drama", "Comedy"]),
+        ("“爱情”、“喜剧”", ["爱情", "喜剧"]),
+        ("[Drama, Comedy]", ["Drama", "Comedy"]),
+        ("[]", []),
+        ('"", " "', []),
+        (['"Drama"', " 'Comedy' ", '""'], ["Drama", "Comedy"]),  # quoted items inside a real list too
+        ('"a" b', ['"a" b']),  # not a quoted list: left as written
     ],
 )
 def test_list_cells_in_every_shape(value, expected):
     assert parse_list(value) == expected
+
+
+def test_quoted_genres_make_one_genre_each_for_counts_and_filters():
+    from vidrec_core.data.schema import Catalog
+    from vidrec_core.rank.filters import Filters, apply_filters
+
+    raw = pd.DataFrame(
+        {
+            "title": ["A", "B", "C"],
+            "genres": ['"Romance Film",  "Drama"', '"Drama",  "Comedy"', "['Comedy', 'Romance Film']"],
+        }
+    )
+    catalog = Catalog(frame=normalise_catalog(raw), name="quoted")
+    assert catalog.genre_names == ["Comedy", "Drama", "Romance Film"]
+    assert "Genres: Romance Film, Drama" in catalog.texts[0]
+    allowed, _ = apply_filters(catalog, Filters(include_genres=("Drama",)))
+    assert allowed.tolist() == [True, True, False]
 
 
 def test_column_synonyms_are_case_insensitive():

@@ -7,6 +7,7 @@ the rest of `vidrec_core.data` builds on.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -94,36 +95,92 @@ def guess_column_roles(columns: Iterable[str]) -> dict[str, str]:
 
 
 def parse_list(value: Any) -> list[str]:
-    """Genres and tags arrive as lists, JSON lists (of strings or {"name": ...}) or delimited strings."""
+    """Genres and tags as a list of clean names, whatever shape the cell has: a list, a JSON or Python-style list
+    (of strings or {"name": ...}), items each in single or double quotes (`"Romance Film",  "Drama"`, a common
+    export shape), or a delimited string (`Drama|Comedy`). Items are unquoted, trimmed and kept once, in order."""
     if value is None:
         return []
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if isinstance(value, (list, tuple)):
-        items = value
+        items = list(value)
     else:
         if isinstance(value, float) and np.isnan(value):
             return []
         text = str(value).strip()
         if not text:
             return []
-        items = None
-        if text[0] in "[{":
-            try:
-                items = json.loads(text)
-            except json.JSONDecodeError:
-                items = None
-            if isinstance(items, dict):
-                items = [items]
+        items = _bracketed_list(text) if text[0] in "[{" else None
+        if items is None:
+            items = _quoted_items(text)
         if items is None:
             items = _LIST_SPLIT.split(text)
     names = []
     for item in items:
         name = item.get("name", "") if isinstance(item, Mapping) else item
-        name = str(name).strip() if name is not None else ""
+        name = _unquote(str(name)) if name is not None else ""
         if name and name not in names:
             names.append(name)
     return names
+
+
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "「": "」", "『": "』"}  # opening -> closing
+_SEPARATORS = "|;,/、，；"
+_LITERAL_LIMIT = 100_000  # longer bracketed cells are split, never evaluated
+
+
+def _unquote(item: str) -> str:
+    """'"Drama"' -> 'Drama': matching quotes around the whole item go (twice quoted too), and the spaces inside."""
+    item = item.strip()
+    while len(item) >= 2 and _QUOTES.get(item[0]) == item[-1]:
+        item = item[1:-1].strip()
+    return item
+
+
+def _bracketed_list(text: str) -> list[Any] | None:
+    """`["a", "b"]`, `['a', 'b']`, `[{'name': 'a'}]`, `{"name": "a"}`: JSON first, then a Python literal (never
+    code: `ast.literal_eval`), then the bracket's inside as quoted items; None when it is none of these."""
+    for load in (json.loads, ast.literal_eval):
+        if load is ast.literal_eval and len(text) > _LITERAL_LIMIT:
+            break
+        try:
+            items = load(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            continue
+        if isinstance(items, Mapping):
+            return [items]
+        if isinstance(items, (list, tuple)):
+            return list(items)
+    if text[0] == "[" and text[-1] == "]":
+        inside = text[1:-1].strip()
+        return [] if not inside else _quoted_items(inside) or _LIST_SPLIT.split(inside)
+    return None
+
+
+def _quoted_items(text: str) -> list[str] | None:
+    """`"Romance Film",  "Drama"` or `'a'; 'b'`: every item wholly in quotes, separated by the usual separators
+    (a separator inside the quotes belongs to the item). None when the text is not of that shape."""
+    items: list[str] = []
+    position, end = 0, len(text)
+    while True:
+        while position < end and text[position].isspace():
+            position += 1
+        if position == end and items:
+            return items  # a separator at the end
+        if position == end or text[position] not in _QUOTES:
+            return None
+        close = text.find(_QUOTES[text[position]], position + 1)
+        if close < 0:
+            return None
+        items.append(text[position + 1 : close])
+        position = close + 1
+        while position < end and text[position].isspace():
+            position += 1
+        if position == end:
+            return items
+        if text[position] not in _SEPARATORS:
+            return None  # an apostrophe inside a quoted item, say: split the plain way instead
+        position += 1
 
 
 def _parse_year(series: pd.Series) -> pd.Series:
