@@ -170,7 +170,15 @@ def render_upload() -> None:
     if catalog is None:
         return
     save_key = _short_hash(
-        upload.file_id, encoding, raw.sheet, roles, choices.fields, choices.duplicates, choices.model, choices.name
+        upload.file_id,
+        encoding,
+        raw.sheet,
+        raw.damaged_dropped,
+        roles,
+        choices.fields,
+        choices.duplicates,
+        choices.model,
+        choices.name,
     )
     if st.button("Embed and save", type="primary", key="data_embed"):
         _embed_and_save(save_key, raw, roles, catalog, choices)
@@ -199,8 +207,46 @@ def _read_and_preview(upload: UploadedFile, encoding: str) -> RawTable | None:
     st.markdown(md_escape(f"Read {size} from {raw.file_name} ({how})."))
     for note in raw.notes:
         st.info(md_escape(note))
+    raw = _damaged_rows(raw, upload.file_id)
     st.dataframe(preview_frame(raw.frame), hide_index=True, width="stretch")
     return raw
+
+
+def _damaged_rows(raw: RawTable, file_id: str) -> RawTable:
+    """Say which rows held damaged text (a NUL, a byte that does not decode) and let the viewer keep them cleaned
+    or drop them; returns the table as chosen."""
+    if not raw.damage:
+        return raw
+    drop = False
+    if raw.damage.rows:
+        drop = (
+            st.radio(
+                "Rows with damaged text",
+                ["clean", "drop"],
+                format_func={"clean": "Keep them, cleaned", "drop": "Leave them out"}.get,
+                key=f"data_{_short_hash(file_id)}_damaged",
+                horizontal=True,
+                help="Cleaned: control characters are removed and bytes that do not decode become �.",
+            )
+            == "drop"
+        )
+    chosen = raw.without_damaged_rows() if drop else raw
+    st.warning(md_escape(chosen.damage.summary(chosen.file_name, chosen.damaged_dropped)))
+    details = chosen.damage.cells
+    if details:
+        with st.expander(f"Where: {_count(len(chosen.damage.rows), 'row')}"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "row": [cell.row for cell in details],
+                        "column": [cell.column for cell in details],
+                        "found": [cell.found(chosen.damage.codec) for cell in details],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+    return chosen
 
 
 def _upload_choices(raw: RawTable, roles: dict[str, str], ns: str) -> UploadChoices:

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from vidrec_core.core.notes import note
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.data.kept import is_kept_catalog, load_kept
-from vidrec_core.data.readers import read_table
+from vidrec_core.data.readers import read_raw_table
 from vidrec_core.data.schema import Catalog, normalise_catalog
 
 SAMPLE_NAME = "sample"
@@ -34,9 +35,12 @@ def load_catalog(path: str | Path, roles: Mapping[str, str] | None = None, name:
     path = Path(path)
     if roles is None and is_kept_catalog(path):
         return load_kept(path)
-    raw = read_table(path)
+    table = read_raw_table(path)
+    for line in [*table.all_notes, *table.damage.details()]:
+        note(line)  # a command prints them; the file's damaged rows are cleaned, and named here
+    raw = table.frame
     frame = normalise_catalog(raw, roles, source=path.name)
-    notes = []
+    notes = list(table.all_notes)
     dropped = len(raw) - len(frame)
     if dropped:
         notes.append(f"{dropped} rows dropped (empty title or duplicate id).")

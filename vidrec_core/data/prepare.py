@@ -127,7 +127,7 @@ def prepare_catalog(
             f"{truncated:,} text(s) are longer than the language model reads (about {max_tokens} word pieces) "
             "and were shortened to that length."
         )
-    notes = list(raw.notes) if isinstance(raw, RawTable) else []
+    notes = list(raw.all_notes) if isinstance(raw, RawTable) else []
     built = catalog._built_texts
     catalog = replace(catalog, notes=tuple(notes + messages))
     catalog.__dict__["_built_texts"] = built  # the texts are the same; don't build them twice

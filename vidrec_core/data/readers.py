@@ -2,8 +2,10 @@
 
 Spreadsheet exports arrive in many shapes: UTF-8 with or without a byte-order mark, UTF-16 from Excel's "Unicode
 text", GB18030/GBK from Chinese systems, `.xlsx` workbooks, sometimes a zip or a PDF renamed `.csv`. Every problem
-becomes an error a non-engineer can act on (a `CatalogError` for a catalog; each `TableKind` names its own); text
-that cannot be decoded is refused with the row it is in, never passed on as mojibake.
+becomes an error a non-engineer can act on (a `CatalogError` for a catalog; each `TableKind` names its own). A text
+file with a few damaged rows (a NUL in a title, a stray byte that does not decode) is read, and each damaged row is
+reported and cleaned (`vidrec_core.data.damage`); text in another encoding (many rows that do not decode) is refused
+with the row it is in, never passed on as mojibake; only files that are not text at all are called binary.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import io
 import json
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -20,6 +22,7 @@ import pandas as pd
 
 from vidrec_core.core.errors import CatalogError, VidrecError
 from vidrec_core.core.settings import MAX_ROWS
+from vidrec_core.data.damage import Damage, has_undecodable, mark, repair, shown_plainly, without_rows
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".pq", ".xlsx")
 
@@ -44,10 +47,6 @@ _CODEC_LABELS = {
     "cp1252": "Windows-1252",
 }
 CHINESE_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2e80-\u2fdf\uf900-\ufaff]")
-# Undecodable bytes become lone surrogates (surrogateescape), moved to private-use characters so the parsers
-# accept them, then looked for to name the row they are in.
-_MARK = {0xDC80 + i: 0xF780 + i for i in range(128)}
-_SURROGATE = re.compile(r"[\uf780-\uf7ff]")
 
 
 def codec_label(codec: str | None) -> str:
@@ -65,10 +64,23 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
     sheets: tuple[str, ...] = ()  # a workbook's sheet names, in order
     sheet: str | None = None  # the sheet this table came from
+    damage: Damage = field(default_factory=Damage)  # damaged cells found, already cleaned
+    damaged_dropped: bool = False  # True when the damaged rows were left out instead
 
     @property
     def columns(self) -> list[str]:
         return [str(c) for c in self.frame.columns]
+
+    def without_damaged_rows(self) -> RawTable:
+        """The same table with the damaged rows left out rather than cleaned."""
+        if self.damaged_dropped or not self.damage.rows:
+            return self
+        return replace(self, frame=without_rows(self.frame, self.damage.rows), damaged_dropped=True)
+
+    @property
+    def all_notes(self) -> list[str]:
+        """The reader's notes, and what was done to damaged rows, in words."""
+        return self.notes + ([self.damage.summary(self.file_name, self.damaged_dropped)] if self.damage else [])
 
 
 @dataclass(frozen=True)
@@ -113,9 +125,14 @@ def read_table(path: str | Path, encoding: str = "auto", table: TableKind = CATA
     The bytes go through `read_bytes_table`, so the command line and the Data page read files the same way
     (encoding detection, Excel, binary files refused clearly).
     """
+    return read_raw_table(path, encoding, table).frame
+
+
+def read_raw_table(path: str | Path, encoding: str = "auto", table: TableKind = CATALOG_TABLES) -> RawTable:
+    """`read_table`, keeping what the reader noted (sheets, damaged rows) beside the table."""
     path = Path(path)
     check_input_file(path, table)
-    return read_bytes_table(path.read_bytes(), path.name, encoding=encoding, table=table).frame
+    return read_bytes_table(path.read_bytes(), path.name, encoding=encoding, table=table)
 
 
 # ----------------------------------------------------------------------------------------------------- decoding
@@ -180,17 +197,17 @@ def _where_undecodable(data: bytes, codec: str, suffix: str, file_name: str, exc
     label = codec_label(codec)
     advice = "Choose the file's encoding under 'Text encoding', or save it as UTF-8 and upload it again."
     try:
-        text = data.decode(codec if codec != "utf-8-sig" else "utf-8", errors="surrogateescape").translate(_MARK)
+        text = mark(data.decode(codec if codec != "utf-8-sig" else "utf-8", errors="surrogateescape"))
         frame = _parse_text(text, suffix, file_name, CatalogError)
     except Exception:
         frame = None
-    if frame is not None and _SURROGATE.search("".join(map(str, frame.columns))):
+    if frame is not None and has_undecodable("".join(map(str, frame.columns))):
         return f"The header line of {file_name} is not valid {label} text. {advice}"
     if frame is not None:
         for position, row in enumerate(frame.itertuples(index=False)):
             for column, value in zip(frame.columns, row, strict=True):
-                if isinstance(value, str) and _SURROGATE.search(value):
-                    readable = _SURROGATE.sub("?", value)[:60]
+                if isinstance(value, str) and has_undecodable(value):
+                    readable = shown_plainly(value)[:60]
                     return (
                         f"Row {position + 1} of {file_name} (column '{column}', text '{readable}') is not valid "
                         f"{label} text. {advice}"
@@ -289,11 +306,17 @@ def _is_xlsx_zip(data: bytes) -> bool:
 
 
 def _looks_binary(text: str) -> bool:
+    """Not text at all: control characters are more than a stray few (over 1% of the start, and more than 2).
+    A NUL or two in a long file is damage to repair, not a reason to refuse the file."""
     sample = text[:20_000]
-    if "\x00" in sample:
-        return True
     control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\r\n\f\v")
     return control > max(2, len(sample) // 100)
+
+
+def _too_many(rows: int, total: int) -> bool:
+    """More rows that do not decode than stray damage explains (over a tenth of the rows, or over 5 and over 1%):
+    the file is in another encoding, so it is refused with the advice to choose it rather than cleaned."""
+    return rows * 10 > total or rows > max(5, total // 100)
 
 
 def read_bytes_table(
@@ -318,6 +341,7 @@ def read_bytes_table(
     kind = _kind_of(data)
     fmt = {".pq": "parquet", ".ndjson": "jsonl", ".txt": "csv"}.get(suffix, suffix[1:])
     codec: str | None = None
+    undecodable: UnicodeDecodeError | None = None
     try:
         if kind == "zip":
             if not _is_xlsx_zip(data):
@@ -348,9 +372,9 @@ def read_bytes_table(
         else:
             try:
                 text, codec = decode_text(data, encoding)
-            except UnicodeDecodeError as exc:
-                tried = encoding if encoding != "auto" else (exc.encoding or "utf-8")
-                raise error(_where_undecodable(data, tried, suffix, name, exc)) from exc
+            except UnicodeDecodeError as exc:  # kept as lone surrogates, to repair if only a few rows hold them
+                undecodable, codec = exc, exc.encoding or "utf-8"
+                text = data.decode(codec, errors="surrogateescape")
             except LookupError as exc:
                 raise error(f"Unknown text encoding '{encoding}'. Use one of: {', '.join(ENCODINGS)}") from exc
             if _looks_binary(text):
@@ -358,7 +382,7 @@ def read_bytes_table(
                     f"{name} does not look like a text table (it holds binary data). Export the {table.noun} as "
                     f"{table.formats}."
                 )
-            frame = _parse_text(text, suffix, name, error)
+            frame = _parse_text(mark(text), suffix, name, error)
     except VidrecError:
         raise
     except pd.errors.EmptyDataError as exc:
@@ -366,6 +390,10 @@ def read_bytes_table(
     except Exception as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise error(f"Could not read {name} as {fmt}: {first_line}") from exc
+    frame, damage = repair(frame, codec_label(codec) if codec else "UTF-8")
+    if undecodable is not None and (damage.header_bytes or _too_many(len(damage.byte_rows), len(frame))):
+        tried = encoding if encoding != "auto" else (undecodable.encoding or "utf-8")
+        raise error(_where_undecodable(data, tried, suffix, name, undecodable)) from undecodable
     frame.columns = [str(c).strip() for c in frame.columns]
     if limit is not None and len(frame) > limit:
         suggestion = max(limit * 2, int(len(frame) * 1.1) // 1000 * 1000 + 1000)
@@ -382,4 +410,5 @@ def read_bytes_table(
         notes=notes,
         sheets=tuple(sheets),
         sheet=sheet if sheets else None,
+        damage=damage,
     )
