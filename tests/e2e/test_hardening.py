@@ -21,8 +21,16 @@ def hostile_server(tmp_path_factory):
         yield url
 
 
+CATALOG_LINKS = "a[href*='evil.example'], a[href^='mailto:'], a[href^='javascript:']"
+
+
+def no_links_from_catalog_text(page) -> None:
+    """No element links anywhere the catalog's text points (bare URLs, www., e-mail addresses, javascript:)."""
+    assert page.locator(CATALOG_LINKS).count() == 0, page.locator(CATALOG_LINKS).first.evaluate("e => e.outerHTML")
+
+
 def test_hostile_catalog_renders_as_text_and_loads_nothing_outside(browser, hostile_server):
-    context = browser.new_context()
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     page.set_default_timeout(120_000)
     origin = urlparse(hostile_server).netloc
@@ -32,15 +40,24 @@ def test_hostile_catalog_renders_as_text_and_loads_nothing_outside(browser, host
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     page.goto(hostile_server)
     box = page.get_by_role("textbox", name="Viewing history, one event per line")
-    box.fill("search: heist robbery twist\nsearch: astronauts on Mars\nsearch: haunted house")
+    box.fill("search: heist robbery twist\nsearch: astronauts on Mars\nsearch: pirate treasure http://evil.example/q")
     box.press("Control+Enter")
     expect(page.get_by_text("<img src=x onerror=alert(1)>").first).to_be_visible()
     expect(page.get_by_text("[click](javascript:alert(1))").first).to_be_visible()
+    # Bare URLs and e-mail addresses in titles, overviews and explanations read as text, not links.
+    expect(page.get_by_text(re.compile("Visit http:\u2060?//evil\\.example/watch now")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("write to bob@\u2060?evil\\.example")).first).to_be_visible()
+    no_links_from_catalog_text(page)
+    page.get_by_role("link", name="Compare A/B").click()
+    expect(page.get_by_text(re.compile("Visit http:\u2060?//evil")).first).to_be_visible()
+    no_links_from_catalog_text(page)
     page.get_by_role("link", name="Catalog").click()
     expect(page.get_by_text(re.compile(r"videos pass the filters"))).to_be_visible()
+    no_links_from_catalog_text(page)
     page.get_by_role("link", name="Map & clusters").click()
     expect(page.get_by_text("Genre agreement")).to_be_visible()
     page.wait_for_timeout(1500)
+    no_links_from_catalog_text(page)
     assert dialogs == [], f"a script ran: {dialogs}"
     assert outside == [], f"requests left the app's origin: {outside}"
     assert page.locator("img[src='x']").count() == 0
