@@ -30,13 +30,12 @@ def job_runner() -> JobRunner:
 
 def job_line(job: Job) -> str:
     """Where the job stands, in one line; a queued job says how many jobs are ahead of it."""
-    line = job.describe()
-    if job.state is JobState.QUEUED:
-        ahead = job_runner().position(job)
-        line = f"{job.title}: queued, {ahead} job{'' if ahead == 1 else 's'} ahead (one heavy job runs at a time)"
-        if job_runner().heavy_slots > 1:
-            line = f"{job.title}: queued, {ahead} job{'' if ahead == 1 else 's'} ahead"
-    return line
+    if job.state is not JobState.QUEUED:
+        return job.describe()
+    runner = job_runner()
+    ahead = runner.position(job)
+    why = " (one heavy job runs at a time)" if runner.heavy_slots == 1 else ""
+    return f"{job.title}: queued, {ahead} job{'' if ahead == 1 else 's'} ahead{why}"
 
 
 def cancellable(job: Job) -> bool:

@@ -8,8 +8,8 @@ from streamlit.testing.v1 import AppTest
 
 
 def unescaped(elements) -> str:
-    """The elements' text with md_escape's backslashes removed."""
-    return re.sub(r"\\(.)", r"\1", "\n".join(str(e.value) for e in elements))
+    """The elements' text (or the texts themselves) with md_escape's backslashes removed."""
+    return re.sub(r"\\(.)", r"\1", "\n".join(e if isinstance(e, str) else str(e.value) for e in elements))
 
 
 def titles(at: AppTest) -> list[str]:

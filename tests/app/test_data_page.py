@@ -151,3 +151,30 @@ def test_a_workbook_with_several_sheets_lets_the_viewer_choose_one():
     assert not at.exception, at.exception
     (kept,) = KeptCatalogs().list()
     assert kept.name == "shows (Series)" and kept.rows == 1
+
+
+def test_a_second_heavy_job_waits_in_line_says_so_and_can_be_cancelled_before_it_starts():
+    import threading
+
+    from vidrec_core.core.jobs import JobState
+    from vidrec_ui.jobs import job_runner
+
+    release = threading.Event()
+    blocker = job_runner().submit(("test", "blocker"), lambda ctx: release.wait(300), title="Another job")
+    try:
+        at = start_data_page()
+        at.file_uploader(key="data_file").set_value(("waiting.csv", CSV.encode(), "text/csv")).run()
+        at.button(key="data_embed").click().run()
+        assert not at.exception, at.exception
+        (embedding,) = [job for job in job_runner().active() if job.key[0] == "embed"]
+        assert embedding.state is JobState.QUEUED
+        bars = unescaped(p.proto.text for p in at.get("progress"))
+        assert "Embedding 'waiting': queued, 1 job ahead (one heavy job runs at a time)" in bars
+        at.button(key=f"data_job_cancel_{embedding.number}").click().run()
+        assert embedding.wait(60) and embedding.state is JobState.CANCELLED
+        at.run()
+        assert "Embedding of 'waiting' cancelled. The finished part is kept" in texts(at, "warning")
+        assert not KeptCatalogs().list()[0].is_embedded("minilm")
+    finally:
+        release.set()
+        assert blocker.wait(60)

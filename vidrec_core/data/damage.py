@@ -24,9 +24,9 @@ _BYTE_BASE = 0x10FE00  # an undecodable byte b (0x80-0xff) is marked as chr(_BYT
 # (whitespace), DEL, and C1. Undecodable bytes arrive as lone surrogates (the surrogateescape error handler).
 _CONTROLS = [*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F, *range(0x80, 0xA0)]
 _MARKS = {c: _CONTROL_BASE + c for c in _CONTROLS} | {0xDC80 + i: _BYTE_BASE + 0x80 + i for i in range(128)}
-_RAW = re.compile("[" + "".join(re.escape(chr(c)) for c in _MARKS) + "]")
-_MARKED = re.compile(f"[{chr(_CONTROL_BASE)}-{chr(_BYTE_BASE + 0xFF)}]")
-_ANY = re.compile(f"{_RAW.pattern}|{_MARKED.pattern}")
+_RAW_CHARS = "".join(re.escape(chr(c)) for c in _MARKS)
+_RAW = re.compile(f"[{_RAW_CHARS}]")
+_ANY = re.compile(f"[{_RAW_CHARS}{chr(_CONTROL_BASE)}-{chr(_BYTE_BASE + 0xFF)}]")  # raw or marked: one class, fast
 _BYTES = re.compile(f"[\udc80-\udcff{chr(_BYTE_BASE + 0x80)}-{chr(_BYTE_BASE + 0xFF)}]")
 SHOWN_ROWS = 10  # rows named one by one in a note; the rest are counted
 
@@ -157,6 +157,16 @@ def _cleaned(value: object) -> object:
     return value
 
 
+def _surely_clean(series: pd.Series) -> bool:
+    """A column of plain strings without a damaged character, checked in one pass (a 200,000-row column in
+    milliseconds); False when it holds anything else (lists, missing values), which is then checked cell by cell."""
+    try:
+        # A newline is not damage, so it can separate the cells; to_numpy: iterating an Arrow column is slow.
+        return _ANY.search("\n".join(series.to_numpy(dtype=object))) is None
+    except TypeError:
+        return False
+
+
 def repair(frame: pd.DataFrame, codec: str = "UTF-8") -> tuple[pd.DataFrame, Damage]:
     """Find every damaged cell (and column name), clean it, and say where each was."""
     damage = Damage(codec=codec)
@@ -171,6 +181,8 @@ def repair(frame: pd.DataFrame, codec: str = "UTF-8") -> tuple[pd.DataFrame, Dam
         series = frame.iloc[:, position]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue  # numbers, dates: nothing to damage
+        if _surely_clean(series):
+            continue
         found = series.map(_cell_damage)
         hit = found.notna().to_numpy()
         if not hit.any():
