@@ -390,6 +390,8 @@ def _ended_message(job: Job) -> tuple[str, str]:
         if isinstance(job.result, EmbedOutcome):
             return "success", _finished_message(job.result, selected=False)
         return "success", job.describe()
+    if job.key[0] == "embed" and job.ended and not _still_kept(job.key[1]):
+        return "warning", f"Embedding of '{name}' stopped: the catalog was deleted."
     if job.state is JobState.CANCELLED and job.key[0] == "embed":
         snapshot = job.progress
         how_far = f" after {snapshot.done:,} of {snapshot.total:,} videos" if snapshot and snapshot.total else ""
@@ -400,6 +402,14 @@ def _ended_message(job: Job) -> tuple[str, str]:
     if job.state is JobState.CANCELLED:
         return "warning", job.describe()
     return "error", job.describe()
+
+
+def _still_kept(slug: str) -> bool:
+    try:
+        KeptCatalogs().get(slug)
+    except VidrecError:
+        return False
+    return True
 
 
 def _take_my_finished_jobs() -> None:
@@ -540,6 +550,9 @@ def _delete(current: KeptCatalog) -> None:
     slug = current.slug
     sure = st.checkbox("Yes, delete this catalog", key=f"data_delete_sure_{slug}")
     if st.button("Delete", key=f"data_delete_{slug}", disabled=not sure):
+        for job in job_runner().active():  # its embedding stops at the next chunk and says why
+            if job.key[0] == "embed" and job.key[1] == slug:
+                job_runner().cancel(job.key)
         try:
             KeptCatalogs().delete(slug)
         except VidrecError as exc:

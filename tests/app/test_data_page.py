@@ -178,3 +178,29 @@ def test_a_second_heavy_job_waits_in_line_says_so_and_can_be_cancelled_before_it
     finally:
         release.set()
         assert blocker.wait(60)
+
+
+def test_deleting_a_catalog_stops_its_embedding_and_says_why():
+    import threading
+
+    from vidrec_core.core.jobs import JobState
+    from vidrec_ui.jobs import job_runner
+
+    release = threading.Event()
+    blocker = job_runner().submit(("test", "blocker 2"), lambda ctx: release.wait(300), title="Another job")
+    try:
+        at = start_data_page()
+        at.file_uploader(key="data_file").set_value(("doomed.csv", CSV.encode(), "text/csv")).run()
+        at.button(key="data_embed").click().run()
+        (embedding,) = [job for job in job_runner().active() if job.key[0] == "embed"]
+        (kept,) = KeptCatalogs().list()
+        at.checkbox(key=f"data_delete_sure_{kept.slug}").check().run()
+        at.button(key=f"data_delete_{kept.slug}").click().run()
+        assert not at.exception, at.exception
+        assert embedding.wait(60) and embedding.state is JobState.CANCELLED
+        at.run()
+        assert "Embedding of 'doomed' stopped: the catalog was deleted." in texts(at, "warning")
+        assert KeptCatalogs().list() == []
+    finally:
+        release.set()
+        assert blocker.wait(60)

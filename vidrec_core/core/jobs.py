@@ -310,7 +310,7 @@ class JobRunner:
                     self._waiting.remove(job)
                     self._running_heavy += 1
                     return True
-                self._changed.wait()
+                self._changed.wait(timeout=1.0)  # also notices a Job.cancel() made without the runner
 
     def _forget_oldest_ended(self) -> None:
         ended = [key for key, job in self._jobs.items() if job.ended]
