@@ -2,16 +2,21 @@
 
     python bench/run.py                 # everything (about 10-15 minutes on a 2-core CPU)
     python bench/run.py --only edit,embed --quick
+    python bench/run.py --only index --json   # the vector index at 1M and 5M videos (about 40 minutes, ~25 GB disk)
+    python bench/run.py --only ray --json     # embedding on a local Ray against the local path, 1,000 texts
 
 Sections: cold start (streamlit run -> first recommendations in chromium, split into imports, model load, cache loads
 and first run), the edit loop (sample, synthetic 50k and 1M catalogs), embedding throughput against a plain
-`SentenceTransformer.encode`, clustering and projection time with peak memory, and the map page's payload size.
-Figures are medians with their spread; nothing here is asserted.
+`SentenceTransformer.encode`, clustering and projection time with peak memory, the map page's payload size, and the
+scale sections: the vector index through the recommender (bench/index_scale.py) and Ray embedding
+(bench/ray_embed.py); `index` and `ray` run only when named. Figures are medians with their spread; nothing here is
+asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -275,6 +280,32 @@ def bench_map_payload(sizes: list[int]) -> list[dict]:
     return rows
 
 
+# --- scale: the vector index and Ray ---------------------------------------------------------------------------------
+
+
+def bench_index(sizes: list[int], folder: str, keep: bool) -> list[dict]:
+    """Per size, the build and the queries each in a fresh process (so each peak memory is its own); the data set,
+    table and index are deleted afterwards unless `keep`."""
+    rows = []
+    for n in sizes:
+        row: dict[str, object] = {"videos": n}
+        for step in ("build", "query"):
+            command = [sys.executable, "-m", "bench.index_scale", step, "--n", str(n), "--dir", folder]
+            if step == "query" and n <= 1_000_000:
+                command.append("--exact")  # exact search beside the index, and the recommender's own checks
+            done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"index {step} at {n:,} failed:\n{done.stderr[-3000:]}")
+            row[step] = json.loads(done.stdout.strip().splitlines()[-1])
+            print(f"  index {n:,} {step}: {row[step]}")
+        if not keep:
+            subprocess.run(
+                [sys.executable, "-m", "bench.index_scale", "clean", "--n", str(n), "--dir", folder], check=True
+            )
+        rows.append(row)
+    return rows
+
+
 # --- cold start ------------------------------------------------------------------------------------------------------
 
 
@@ -368,8 +399,23 @@ def main() -> int:
     parser.add_argument("--only", default="cold,edit,embed,cluster,map", help="comma-separated sections")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--out", default="bench/results/bench.json")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON (progress goes to stderr)")
+    parser.add_argument("--index-sizes", default="1000000,5000000", help="index section: catalog sizes")
+    parser.add_argument("--index-dir", default="/tmp/vidrec_index_bench", help="index section: scratch folder")
+    parser.add_argument("--keep", action="store_true", help="index section: keep the data sets and indexes")
     args = parser.parse_args()
     sections = set(args.only.split(","))
+    with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+        run_sections(args, sections)
+    RESULTS["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(RESULTS, indent=2))
+    print(json.dumps(RESULTS, indent=2) if args.json else f"wrote {out}")
+    return 0
+
+
+def run_sections(args: argparse.Namespace, sections: set[str]) -> None:
     quick = args.quick
     RESULTS["machine"] = machine()
     RESULTS["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -391,12 +437,16 @@ def main() -> int:
     if "map" in sections:
         print("map payload")
         RESULTS["map_payload"] = bench_map_payload([1_000] if quick else [5_000, 50_000, 200_000])
-    RESULTS["max_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(RESULTS, indent=2))
-    print(f"wrote {out}")
-    return 0
+    if "index" in sections:
+        print("vector index (each size: build, then queries through the recommender)")
+        sizes = [50_000] if quick else [int(n) for n in args.index_sizes.split(",")]
+        RESULTS["index"] = bench_index(sizes, args.index_dir, args.keep)
+    if "ray" in sections:
+        print("embedding on Ray against the local path")
+        from bench.ray_embed import bench_ray
+
+        RESULTS["ray"] = bench_ray(100 if quick else 1000)
+        print(f"  {RESULTS['ray']}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ every process that serves the catalog) and a manifest; the LanceDB table beside 
 from __future__ import annotations
 
 import json
+import mmap
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -76,3 +77,17 @@ def open_vectors(folder: Path, rows: int, dim: int) -> np.ndarray | None:
     if vectors.shape != (rows, dim) or vectors.dtype != np.float32:
         return None
     return vectors
+
+
+def read_rows(vectors: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Rows [start, stop) as float32. From a memory-mapped file they are read with a plain file read: sweeping a
+    whole catalog (writing the table, exact ground truth) then leaves none of its gigabytes mapped in this process,
+    only in the shared page cache."""
+    if isinstance(vectors, np.memmap) and isinstance(vectors.base, mmap.mmap) and vectors.flags.c_contiguous:
+        width = vectors.shape[1]
+        stop = min(stop, len(vectors))
+        with open(vectors.filename, "rb") as handle:
+            handle.seek(vectors.offset + start * width * vectors.itemsize)
+            rows = np.fromfile(handle, dtype=vectors.dtype, count=max(0, stop - start) * width)
+        return rows.reshape(-1, width).astype(np.float32, copy=False)
+    return np.asarray(vectors[start:stop], dtype=np.float32)

@@ -16,6 +16,7 @@ import numpy as np
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.data.schema import Catalog
+from vidrec_core.index.files import read_rows
 
 LANCE_MISSING = "The vector index needs LanceDB: pip install -r requirements-scale.txt"
 ROWS_PER_PARTITION = 4096
@@ -56,8 +57,12 @@ def sub_vectors_for(dim: int) -> int:
     return max(d for d in range(1, wanted + 1) if dim % d == 0)
 
 
+MIN_PROBES = 20  # a profile between clusters has its neighbours in several partitions, however few there are
+
+
 def nprobes_for(partitions: int, share: float) -> int:
-    return max(1, min(partitions, math.ceil(partitions * share)))
+    """`share` of the partitions, at least MIN_PROBES (all of them when there are fewer)."""
+    return max(1, min(partitions, max(MIN_PROBES, math.ceil(partitions * share))))
 
 
 def _schema(dim: int):
@@ -84,7 +89,7 @@ def _batches(catalog: Catalog, vectors: np.ndarray, progress: Callable[[int, int
     for start in range(0, len(frame), WRITE_BATCH):
         stop = min(len(frame), start + WRITE_BATCH)
         part = frame.iloc[start:stop]
-        chunk = np.ascontiguousarray(vectors[start:stop], dtype=np.float32)
+        chunk = np.ascontiguousarray(read_rows(vectors, start, stop))
         yield pa.RecordBatch.from_arrays(
             [
                 pa.array(np.arange(start, stop, dtype=np.int64)),
