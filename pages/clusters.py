@@ -15,6 +15,9 @@ from vidrec_ui.map_data import (
     MAX_POINTS,
     cached_clusters,
     cached_hover,
+    cached_map_sample,
+    cached_whole_catalog_clusters,
+    hover_texts,
     map_projection,
     sample_for_display,
     show_map_jobs,
@@ -43,9 +46,11 @@ st.caption(
 recommender = current_recommender()
 if recommender is None:
     st.stop()
-catalog = recommender.catalog
+# The map's own catalog: the whole catalog, or for millions of videos a seeded sample (vidrec_core.explore.sample).
+view = cached_map_sample(recommender, recommender.catalog.digest, recommender.encoder.name)
+catalog = view.catalog
 frame = catalog.frame
-digest, model = catalog.digest, recommender.encoder.name
+digest, model = view.key, recommender.encoder.name
 
 top = st.columns([3, 2, 2, 2])
 method = top[0].selectbox("Groups", list(METHODS), format_func=METHODS.get, key="map_method")
@@ -65,14 +70,14 @@ colour_by = top[2].selectbox("Colour by", COLOUR_BY, key="map_colour")
 dims = top[3].segmented_control("Map", [2, 3], default=2, format_func=lambda d: f"{d}D", key="map_dims") or 2
 
 try:
-    maps = {d: map_projection(recommender, digest, model, d) for d in {dims, 2 if method == "hdbscan" else dims}}
+    maps = {d: map_projection(view, digest, model, d) for d in {dims, 2 if method == "hdbscan" else dims}}
     pending = [m for m in maps.values() if isinstance(m, Job)]
     if pending:
         show_map_jobs(pending)
         st.stop()
     projection = maps[dims]
     clusters = cached_clusters(
-        recommender,
+        view,
         digest,
         model,
         "kmeans" if method == "auto" else method,
@@ -83,8 +88,11 @@ try:
 except VidrecError as exc:
     st.error(md_escape(exc))
     st.stop()
+if view.sampled:  # groups found in the sample; every video of the catalog joins its nearest one
+    key = (digest, model, method, k, min_cluster_size)
+    clusters = cached_whole_catalog_clusters(view, recommender, clusters, key)
 coords = projection.coords
-items = recommender.items
+items = view.items
 
 # ----------------------------------------------------------------------------------------------- how good is it
 agreement = clusters.agreement
@@ -132,18 +140,20 @@ show_viewer = row[2].toggle("Show the viewer's history, profile and picks", valu
 overlays: list[Overlay] = []
 highlight_note = ""
 if query.strip():
-    hits = [i for i, _ in recommender.search(query, k=int(n_highlight))]
+    hits = [i for i, _ in recommender.search(query, k=int(n_highlight))]  # catalog rows
     needle = query.strip().lower()
     title_hits = np.flatnonzero(frame["title"].str.lower().str.contains(needle, regex=False).to_numpy())[:50]
+    if view.sampled:  # titles are searched in the sample: the whole catalog's titles would take seconds
+        title_hits = view.rows[title_hits]
     hits += [int(i) for i in title_hits if int(i) not in hits]
     hits_array = np.array(hits, dtype=int)
-    hover_all = cached_hover(recommender, digest)
+    hit_hover = hover_texts(recommender.catalog.frame.iloc[hits_array])
     overlays.append(
         Overlay(
             name=f"search: {hover_escape(query, 30)}",
-            coords=coords[hits_array],
-            hover=[f"Search match<br>{hover_all[i]}" for i in hits],
-            ids=[catalog.ids[i] for i in hits],
+            coords=view.points(projection, hits_array, recommender.items[hits_array]),
+            hover=[f"Search match<br>{text}" for text in hit_hover],
+            ids=[recommender.catalog.ids[i] for i in hits],
             symbol="circle-open",
             colour="#111111",
             size=13,
@@ -180,13 +190,13 @@ if show_viewer and history_text.strip():
             result = None
         rec_rows = [r.index for r in result.recommendations] if result else []
         if rec_rows:
-            hover_all = cached_hover(recommender, digest)
+            rec_hover = hover_texts(recommender.catalog.frame.iloc[rec_rows])
             overlays.append(
                 Overlay(
                     name="recommended",
-                    coords=coords[rec_rows],
-                    hover=[f"Recommended #{n}<br>{hover_all[i]}" for n, i in enumerate(rec_rows, start=1)],
-                    ids=[catalog.ids[i] for i in rec_rows],
+                    coords=view.points(projection, np.array(rec_rows), recommender.items[rec_rows]),
+                    hover=[f"Recommended #{n}<br>{text}" for n, text in enumerate(rec_hover, start=1)],
+                    ids=[recommender.catalog.ids[i] for i in rec_rows],
                     symbol="star",
                     colour="#ffb000",
                     size=15,
@@ -220,14 +230,20 @@ figure = build_map(
     coords,
     rows,
     catalog.ids,
-    cached_hover(recommender, digest),
+    cached_hover(view, digest),
     frame,
     clusters,
     colour_by,
     overlays,
 )
 notes = [f"{projection.config.method.upper()} {dims}D ({projection.source})"]
-if len(rows) < len(catalog):
+if view.sampled:
+    notes.append(
+        f"showing a random {len(catalog):,} of {view.total:,} videos (a seeded sample: the map and its groups are "
+        f"fitted on it); every video is in its nearest group, so group sizes count all {view.total:,}, and search "
+        "uses all of them"
+    )
+elif len(rows) < len(catalog):
     notes.append(f"showing a random {MAX_POINTS:,} of {len(catalog):,} videos; clusters and search use all of them")
 else:
     notes.append(f"all {len(catalog):,} videos drawn with WebGL")
@@ -318,4 +334,6 @@ if picked_rows and picked_rows[0] < len(clusters.clusters):
     info = clusters.clusters[picked_rows[0]]
     order = central_order(items, info.members)
     kind = "unclustered videos" if info.id == NOISE else f"videos in “{info.label}”"
+    if view.sampled:
+        kind += f", the most central of the {len(info.members):,} in the sample listed"
     video_table(order[:500].tolist(), f"cluster_members_{info.id}", f"{info.size:,} {kind}")

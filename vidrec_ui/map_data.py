@@ -17,6 +17,7 @@ import streamlit as st
 from vidrec_core.core.jobs import Job, JobContext, JobKey, JobState
 from vidrec_core.explore.cluster import ClusterConfig, ClusterResult, cluster_catalog
 from vidrec_core.explore.projection import Projection, ProjectionConfig, embeddings_digest, find_projection, project
+from vidrec_core.explore.sample import MapSample, assign_all, map_sample, whole_catalog_sizes
 from vidrec_core.recommender import Recommender
 from vidrec_ui.jobs import follow_jobs, job_runner
 from vidrec_ui.resources import kept_catalog_at
@@ -128,7 +129,25 @@ def cached_clusters(
 @st.cache_resource(show_spinner=False, max_entries=8)
 def cached_hover(_recommender: Recommender, catalog_digest: str) -> np.ndarray:
     """One escaped hover label per video: title, year, genres and the start of the overview."""
-    frame = _recommender.catalog.frame
+    return hover_texts(_recommender.catalog.frame)
+
+
+@st.cache_resource(show_spinner="Taking a sample of this large catalog for the map…", max_entries=4)
+def cached_map_sample(_recommender: Recommender, catalog_digest: str, model: str) -> MapSample:
+    """What the map works on: the whole catalog, or above SAMPLE_FROM videos a seeded sample of it."""
+    return map_sample(_recommender.catalog, _recommender.items)
+
+
+@st.cache_resource(show_spinner="Placing every video of the catalog in its nearest group…", max_entries=16)
+def cached_whole_catalog_clusters(
+    _view: MapSample, _recommender: Recommender, _clusters: ClusterResult, key: tuple
+) -> ClusterResult:
+    """A sampled catalog's clusters, sized over the whole catalog (`key`: the clusters' own cache key)."""
+    return whole_catalog_sizes(_clusters, assign_all(_clusters, _view.items, _recommender.items))
+
+
+def hover_texts(frame: pd.DataFrame) -> np.ndarray:
+    """One escaped hover label per row of `frame`: title, year, genres and the start of the overview."""
     overview_limit = 160 if len(frame) <= 20_000 else 80
     out = []
     for title, year, genres, overview in zip(

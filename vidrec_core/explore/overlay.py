@@ -17,12 +17,13 @@ def event_points(
     events: Sequence[Event],
     vectors: np.ndarray,
 ) -> np.ndarray:
-    """Map coordinates per event: a matched video at its own point, a typed line among its nearest videos."""
+    """Map coordinates per event: a matched video at its own point, a typed line (or a video the map does not hold,
+    outside a large catalog's sample) among its nearest videos."""
     coords = projection.coords
     points = np.zeros((len(events), coords.shape[1]), dtype=np.float32)
-    typed = [i for i, event in enumerate(events) if event.matched_id is None]
+    typed = [i for i, event in enumerate(events) if event.matched_id not in index_of]
     for i, event in enumerate(events):
-        if event.matched_id is not None:
+        if event.matched_id in index_of:
             points[i] = coords[index_of[event.matched_id]]
     if typed:
         points[typed] = projection.place(vectors[typed], items)
