@@ -294,7 +294,7 @@ class Recommender:
             space = self.candidate_space(queries, [n + extra for n in limits], filters, keep=watched)
             catalog, items = space.catalog, space.items
             context = space.context(params, self.fusion_scorer if strategy in USES_FUSION else None)
-            if strategy in ("hybrid", "learned") and (self.collaborative is not None or strategy == "learned"):
+            if strategy == "hybrid" and self.collaborative is not None:  # `learned` says so itself
                 notes.append(NO_COLLABORATIVE_WITH_INDEX)
         elif index == "auto" and self.index_note:
             notes.append(self.index_note)

@@ -21,7 +21,8 @@ from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel, find_fusion_weights
 from vidrec_core.learn.collaborative import Viewing
 from vidrec_core.profile.registry import USES_FUSION
-from vidrec_core.recommender import Recommender, embed_catalog, load_learned, load_viewing
+from vidrec_core.recommender import Recommender, catalog_vectors, load_learned, load_viewing
+from vidrec_ui.retrieval import SessionRecommender, session_mode
 from vidrec_ui.text import md_escape
 
 SAMPLE_LABEL = "Sample: TMDB 5000 movies"
@@ -82,7 +83,7 @@ def cached_viewing(path: str) -> Viewing | None:
 def cached_recommender(path: str, model: str) -> Recommender:
     catalog = cached_catalog(path)
     encoder = cached_encoder(model)
-    vectors, _ = embed_catalog(catalog, encoder)
+    vectors, _, index = catalog_vectors(catalog, encoder)  # memory-mapped when the catalog has a vector index
     viewing = cached_viewing(path)
     recommender = Recommender(
         catalog,
@@ -92,6 +93,7 @@ def cached_recommender(path: str, model: str) -> Recommender:
         learned=cached_learned(path, model),
         likes=viewing.likes if viewing else None,
         fusion=find_fusion_weights(catalog.name, encoder.name),
+        index=index,
     )
     if recommender.default_strategy.name in USES_FUSION:
         _ = recommender.fusion_scorer  # the words and names index, built once here rather than on the first edit
@@ -114,7 +116,8 @@ def cached_personas() -> dict[str, Persona]:
 
 
 def current_recommender() -> Recommender | None:
-    """The recommender for the sidebar's catalog and model; shows the problem and returns None if it fails."""
+    """The recommender for the sidebar's catalog and model, answering with this session's retrieval choice (the
+    sidebar shows it for catalogs with a vector index); shows the problem and returns None if it fails."""
     path = st.session_state.get("catalog_path", str(SAMPLE_CATALOG))
     model = st.session_state.get("model", DEFAULT_ENCODER)
     kept = kept_catalog_at(path)
@@ -126,7 +129,9 @@ def current_recommender() -> Recommender | None:
         )
         return None
     try:
-        return cached_recommender(path, model)
+        shared = cached_recommender(path, model)
     except VidrecError as exc:
         st.error(md_escape(exc))
         return None
+    mode = session_mode()
+    return shared if mode == "auto" else SessionRecommender(shared, mode)  # type: ignore[return-value]

@@ -9,10 +9,15 @@ from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.embed.registry import ENCODERS, label
 from vidrec_ui.jobs import sidebar_indicator
 from vidrec_ui.resources import CatalogChoice, cached_catalog, catalog_choices, kept_catalogs
+from vidrec_ui.retrieval import render_retrieval_choice
 from vidrec_ui.text import md_escape
 
 CHOICE_KEY = "catalog_choice"  # the selected catalog's path (labels change on rename, paths do not)
 PENDING_KEY = "pending_catalog"  # (path, model) asked for by another page, applied before the widgets exist
+SHARED_SERVER = (
+    "Everyone using this server shares its kept catalogs and saved histories (it serves only this computer unless "
+    "started with `--server.address 0.0.0.0`)."
+)
 
 
 def select_catalog(path: str, model: str | None = None) -> None:
@@ -65,4 +70,6 @@ def render_sidebar() -> None:
             st.caption("titles only: descriptions would help")
         for note in catalog.notes:
             st.caption(md_escape(note))
+        render_retrieval_choice(catalog, st.session_state.get("model", choice.model))
         sidebar_indicator()
+        st.caption(SHARED_SERVER)
