@@ -24,7 +24,7 @@ from vidrec_core.embed.queries import QueryEmbedder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
 from vidrec_core.index.build import find_index
-from vidrec_core.index.retrieve import VectorIndex, retrieval_queries
+from vidrec_core.index.retrieve import MAX_EXTRA_FOR_EXCLUDED, VectorIndex, retrieval_queries
 from vidrec_core.index.space import NO_COLLABORATIVE_WITH_INDEX, CandidateSpace
 from vidrec_core.index.where import prefilter
 from vidrec_core.learn.adapter import LearnedModel
@@ -46,7 +46,7 @@ from vidrec_core.profile.strategies import (
 from vidrec_core.rank.explain import Recommendation, explain
 from vidrec_core.rank.filters import Filters
 from vidrec_core.rank.listmetrics import describe_list
-from vidrec_core.rank.select import rank
+from vidrec_core.rank.select import pool_size, rank
 
 
 @dataclass
@@ -266,6 +266,19 @@ class Recommender:
         rows = np.union1d(rows, np.asarray(list(keep), dtype=np.int64))
         return CandidateSpace.of(rows, self.catalog, self.items, self.popularity)
 
+    def retrieve(
+        self, embedded: EmbeddedHistory, strategy: str, params: StrategyParams | None, filters: Filters | None, k: int
+    ) -> CandidateSpace:
+        """The index's candidates for a history (`index.retrieve`), plus the history's own videos, which are excluded
+        from the list but named by explanations. Each query asks for more when the list's pool or the history's own
+        videos would otherwise eat into its candidates."""
+        assert self.index is not None
+        watched = {self.catalog.index_of[e.matched_id] for e in embedded.events if e.matched_id is not None}
+        settings = self.index.settings
+        queries, limits = retrieval_queries(embedded, strategy, params or StrategyParams(), settings)
+        extra = min(len(watched), MAX_EXTRA_FOR_EXCLUDED) + max(0, pool_size(k) - settings.candidates)
+        return self.candidate_space(queries, [n + extra for n in limits], filters, keep=watched)
+
     def recommend(
         self,
         history: str | list[Event],
@@ -285,20 +298,20 @@ class Recommender:
         if strategy not in STRATEGIES:
             raise HistoryError(f"Unknown strategy '{strategy}'. Choose one of: {', '.join(STRATEGIES)}")
         embedded = self.embed_events(events)
-        catalog, items, context, space, notes = self.catalog, self.items, None, None, []
-        if self.uses_index(index):  # score only the index's candidates: the same steps below, on a smaller catalog
-            watched = {self.catalog.index_of[e.matched_id] for e in events if e.matched_id is not None}
-            settings = self.index.settings
-            queries, limits = retrieval_queries(embedded, strategy, params or StrategyParams(), settings)
-            extra = min(len(watched), 1000) + max(0, 10 * k - settings.candidates)
-            space = self.candidate_space(queries, [n + extra for n in limits], filters, keep=watched)
-            catalog, items = space.catalog, space.items
-            context = space.context(params, self.fusion_scorer if strategy in USES_FUSION else None)
-            if strategy == "hybrid" and self.collaborative is not None:  # `learned` says so itself
-                notes.append(NO_COLLABORATIVE_WITH_INDEX)
-        elif index == "auto" and self.index_note:
+        # With the index, everything below runs on the candidates' sub-catalog instead of the whole catalog.
+        space = self.retrieve(embedded, strategy, params, filters, k) if self.uses_index(index) else None
+        catalog, items = (self.catalog, self.items) if space is None else (space.catalog, space.items)
+        fusion = strategy in USES_FUSION
+        context = (
+            self.context(params, fusion=fusion)
+            if space is None
+            else space.context(params, self.fusion_scorer if fusion else None)
+        )
+        notes = []
+        if space is not None and strategy == "hybrid" and self.collaborative is not None:  # `learned` says so itself
+            notes.append(NO_COLLABORATIVE_WITH_INDEX)
+        if space is None and index == "auto" and self.index_note:
             notes.append(self.index_note)
-        context = context or self.context(params, fusion=strategy in USES_FUSION)
         result = STRATEGIES[strategy](embedded, context)
         penalty = dislike_penalty(embedded, items) * result.score_unit
         scores = result.scores - penalty

@@ -102,10 +102,10 @@ def test_ctrl_c_stops_the_cli_keeps_finished_shards_and_a_rerun_embeds_the_rest(
     assert summary["embedded"] > 0 and isinstance(summary["seconds"], float)
 
 
-def test_the_app_and_the_rest_of_the_command_line_never_import_ray():
+def test_the_app_and_the_command_line_load_neither_ray_nor_lancedb():
     code = (
-        "import sys, vidrec_core.cli.main, vidrec_core.recommender, vidrec_ui.resources; "
-        "print(any(m == 'ray' or m.startswith('ray.') for m in sys.modules))"
+        "import sys, vidrec_core.cli.main, vidrec_core.recommender, vidrec_ui.resources, vidrec_ui.sidebar; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'ray', 'lancedb'}))"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"

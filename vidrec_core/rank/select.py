@@ -47,6 +47,11 @@ def fair_share_quotas(shares: np.ndarray, k: int) -> np.ndarray:
     return quotas
 
 
+def pool_size(k: int) -> int:
+    """How many of each interest's best candidates diversity and fair shares choose from."""
+    return max(k * 10, 100)
+
+
 def fair_share_select(
     interest_scores: np.ndarray,
     shares: np.ndarray,
@@ -61,10 +66,9 @@ def fair_share_select(
     """
     n_interests = len(interest_scores)
     quotas = fair_share_quotas(shares, k) if n_interests > 1 else np.array([k])
-    pool_size = max(k * 10, 100)
     pools = []
     for scores in interest_scores:
-        pools.append(top_k(scores, candidates, pool_size))
+        pools.append(top_k(scores, candidates, pool_size(k)))
     pool = np.unique(np.concatenate(pools))
     pool_rows = [np.searchsorted(pool, order) for order in pools]
     pool_vectors = items[pool]
