@@ -259,6 +259,43 @@ def edit_loop(recommender, strategy: str, index: str, seed: int) -> dict:
     }
 
 
+def interactive_checks(recommender, n: int) -> dict:
+    """What else a page does at this size: a mistyped title matched fuzzily against every title (a new line; lines
+    seen before are remembered), and the Catalog page's search by meaning with and without a genre filter."""
+    from vidrec_core.rank.filters import Filters
+
+    fuzzy = []
+    for i in range(5):
+        start = time.perf_counter()
+        found = recommender.matcher.match(f"Synthetic vdeo {n // 7 + i}")
+        fuzzy.append((time.perf_counter() - start) * 1000)
+    searches, filtered = [], []
+    for i in range(30):
+        start = time.perf_counter()
+        recommender.search(f"videos about topic {i}", k=50, index="lance")
+        searches.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        recommender.search(f"films about theme {i}", k=50, filters=Filters(include_genres=FILTER), index="lance")
+        filtered.append((time.perf_counter() - start) * 1000)
+    from vidrec_core.rank.filters import apply_filters
+
+    browse = {}
+    for label, filters in (("", Filters()), ("_genre_filter", Filters(include_genres=FILTER))):
+        start = time.perf_counter()  # the Catalog page without a query: the filters, then the 500 most popular
+        allowed, _ = apply_filters(recommender.catalog, filters)
+        recommender.catalog.frame.loc[allowed, "popularity"].fillna(0).nlargest(500)
+        browse[f"catalog_browse{label}_ms"] = round((time.perf_counter() - start) * 1000, 1)
+    return {
+        **browse,
+        "fuzzy_title_match_ms_median": round(statistics.median(fuzzy), 1),
+        "fuzzy_title_match_found": found is not None,
+        "catalog_search_p50_ms": round(statistics.median(searches), 1),
+        "catalog_search_p95_ms": round(float(np.percentile(searches, 95)), 1),
+        "catalog_search_genre_filter_p50_ms": round(statistics.median(filtered), 1),
+        "catalog_search_genre_filter_p95_ms": round(float(np.percentile(filtered, 95)), 1),
+    }
+
+
 def cmd_query(n: int, folder: Path, with_exact: bool) -> dict:
     os.environ["VIDREC_DATA_DIR"] = str(folder / f"n{n}")
     from vidrec_core.embed.registry import get_encoder
@@ -330,6 +367,7 @@ def cmd_query(n: int, folder: Path, with_exact: bool) -> dict:
                     [r.id for r in recommender.recommend(text, "multi-interest", index="lance").recommendations]
                 )
             out["recall10_multi_interest_vs_recommender_exact"] = recall(lance_multi, exact_multi)
+        out.update(interactive_checks(recommender, n))
         out["edit_loop_index"] = {s: edit_loop(recommender, s, "lance", 7) for s in ("mean", "multi-interest")}
         if with_exact:
             out["edit_loop_exact"] = {s: edit_loop(recommender, s, "exact", 8) for s in ("mean", "multi-interest")}
