@@ -33,13 +33,17 @@ def test_evaluate_json_on_a_user_sample():
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)
     assert {(r["view"], r["method"], r["encoder"]) for r in rows} == {
-        ("all", "mean", "minilm"),
-        ("all", "popular", "-"),
-        ("cold-start", "mean", "minilm"),
-        ("cold-start", "popular", "-"),
+        (view, method, encoder)
+        for view in ("all", "cold-start", "new-items")
+        for method, encoder in (("mean", "minilm"), ("popular", "-"))
     }
     by = {(r["view"], r["method"]): r for r in rows}
-    assert by[("all", "mean")]["users"] == 150
+    assert by[("all", "mean")]["users"] == 150 and by[("new-items", "mean")]["users"] == 150
+    assert "recall" in by[("new-items", "mean")]["metrics"]
+    # Nobody has watched a new video, so popularity cannot rank them; even the mean profile does better.
+    assert (
+        by[("new-items", "mean")]["metrics"]["ndcg"]["value"] > by[("new-items", "popular")]["metrics"]["ndcg"]["value"]
+    )
     for row in rows:
         for est in row["metrics"].values():
             assert est["low"] <= est["value"] + 1e-9 and est["value"] <= est["high"] + 1e-9

@@ -8,14 +8,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vidrec_core.data.interactions import TitleYearIndex, interactions_from_frame
+from vidrec_core.data.interactions import TitleYearIndex, interactions_from_frame, positives_by_user
 from vidrec_core.data.schema import catalog_from_records
 from vidrec_core.evaluate.config import EvalSettings, EvaluationError
-from vidrec_core.evaluate.metrics import coverage_estimate, per_user_metrics, rank_users
+from vidrec_core.evaluate.metrics import coverage_estimate, per_user_metrics, rank_candidates, rank_users
 from vidrec_core.evaluate.report import reading
 from vidrec_core.evaluate.results import Estimate, EvalResult, ResultRow
 from vidrec_core.evaluate.run import cache_key, evaluate, resolve_methods
-from vidrec_core.evaluate.split import LeakError, Split, check_no_leak, cold_items, cold_start_split, leave_last_out
+from vidrec_core.evaluate.split import (
+    LeakError,
+    NewItemsSplit,
+    Split,
+    check_new_items,
+    check_no_leak,
+    cold_start_split,
+    held_out_new,
+    leave_last_out,
+    new_items_split,
+)
 
 N_ITEMS = 30
 
@@ -53,6 +63,23 @@ def test_ties_are_broken_at_random_not_in_the_targets_favour():
     per = rank_users(lambda rows: np.zeros((len(rows), n)), split, n, 10, np.eye(n, dtype=np.float32), np.zeros(n), 0)
     # All 199 candidates tie: the target lands in the top 10 about 10/199 of the time, not always.
     assert 0.01 < per.hr.mean() < 0.12
+
+
+def test_new_items_ndcg_and_recall_with_several_liked_videos():
+    candidates = np.array([10, 11, 12, 13, 14, 15])
+    split = NewItemsSplit(["a", "b"], [np.array([0]), np.array([1])], [np.array([10, 11]), np.array([15])],
+                          candidates, train=[])  # fmt: skip
+    perfect = np.zeros((2, 20))
+    perfect[0, [10, 11]] = [2, 1]
+    perfect[1, 15] = 1
+    per = rank_candidates(lambda rows: perfect[rows], split, 2, np.eye(20, dtype=np.float32), seed=0)
+    assert per.ndcg.tolist() == [pytest.approx(1.0), pytest.approx(1.0)]
+    assert per.recall.tolist() == [1.0, 1.0] and per.top[0].tolist() == [10, 11]
+    worst = -perfect  # the liked videos ranked last among the six candidates
+    per = rank_candidates(lambda rows: worst[rows], split, 2, np.eye(20, dtype=np.float32), seed=0)
+    assert per.ndcg.tolist() == [0.0, 0.0] and per.recall.tolist() == [0.0, 0.0]
+    assert per.rr.tolist() == [pytest.approx(1 / 5), pytest.approx(1 / 6)]
+    assert per.universe == 6 and per.novelty is None
 
 
 def test_coverage_interval_contains_the_estimate():
@@ -95,9 +122,9 @@ def run_planted(tmp_path, **overrides):
         k=1,
         bootstrap=200,
         models=("fake",),
-        methods=("random", "popular", "item-knn", "tfidf", "mean"),
+        methods=("random", "popular", "item-knn", "ease", "tfidf", "bm25-text", "mean"),
         cold_fraction=0.2,
-        seed=7,
+        seed=2,  # holds out the targets of two pairs (items 5 and 9) among six new videos
         **overrides,
     )
     return evaluate(log_file, catalog_file, settings, vectors={"fake": vectors})
@@ -111,14 +138,28 @@ def test_item_knn_finds_the_co_watched_item_in_a_planted_dataset(tmp_path):
     assert knn.metrics["hr"].value >= 0.9
     assert knn.metrics["hr"].low <= knn.metrics["hr"].value <= knn.metrics["hr"].high
     assert rows[("all", "random")].metrics["hr"].value < 0.3
-    assert result.info["views"]["all"]["best_baseline"] == "item-knn"
+    assert result.info["views"]["all"]["best_baseline"] in ("item-knn", "ease")
+    assert rows[("all", "ease")].metrics["hr"].value >= 0.9  # EASE finds the planted pairs too
     mean = rows[("all", "mean")]
-    assert mean.encoder == "fake" and mean.baseline == "item-knn"
+    assert mean.encoder == "fake" and mean.baseline in ("item-knn", "ease")
     assert mean.ndcg_diff is not None and mean.ndcg_diff.high < 0  # random vectors lose, and it says so
     assert any("worse than" in line for line in reading(result))
     cold = {r.method: r for r in result.view("cold-start")}
-    assert cold["item-knn"].users >= 30
+    held_out_targets = {1, 3, 5, 7, 9} & set(np.flatnonzero(held_out_mask(tmp_path)).tolist())
+    assert held_out_targets == {5, 9} and cold["item-knn"].users == 24  # 12 evaluated users per pair
     assert cold["item-knn"].metrics["hr"].value < 0.2  # a new item has no co-watching to learn from
+    new_items = {r.method: r for r in result.view("new-items")}
+    assert set(new_items) == {"random", "popular", "item-knn", "ease", "tfidf", "bm25-text", "mean"}
+    assert "recall" in new_items["mean"].metrics and "novelty" not in new_items["mean"].metrics
+    assert result.info["views"]["new-items"]["k"] == 20
+    assert any(line.startswith("For videos uploaded today") for line in reading(result))
+
+
+def held_out_mask(tmp_path):
+    log_file, catalog_file, _ = planted(tmp_path)
+    catalog = catalog_from_records(pd.read_csv(catalog_file).to_dict("records"))
+    log = interactions_from_frame(pd.read_csv(log_file, dtype=str), catalog)
+    return held_out_new(positives_by_user(log, 4.0), N_ITEMS, 0.2, seed=2)
 
 
 def test_results_are_reproducible_with_the_same_seed(tmp_path):
@@ -140,15 +181,30 @@ def test_the_split_never_leaks_targets_into_training(tmp_path):
     with pytest.raises(LeakError):
         check_no_leak(leaky, N_ITEMS)
 
-    cold = cold_items(N_ITEMS, 0.2, seed=7)  # holds out items 3, 5 and 7: three pairs' targets
+    cold = np.zeros(N_ITEMS, dtype=bool)
+    cold[[3, 5, 7, 20]] = True  # three pairs' targets and a noise video
     cold_split = cold_start_split(split, cold)
-    assert 30 <= len(cold_split.users) <= 36
+    assert len(cold_split.users) == 36
     check_no_leak(cold_split, N_ITEMS, cold)
     assert all(cold[t] for t in cold_split.targets)
     assert not any(cold[h].any() for h in cold_split.histories)
     warm_again = replace(cold_split, train=[*cold_split.train, np.flatnonzero(cold)[:1]])
     with pytest.raises(LeakError, match="cold-start items"):
         check_no_leak(warm_again, N_ITEMS, cold)
+
+    positives = positives_by_user(log, 4.0)
+    new = held_out_new(positives, N_ITEMS, 0.2, seed=7)
+    liked = np.unique(np.concatenate(list(positives.values())))
+    assert new.sum() == round(0.2 * len(liked)) and set(np.flatnonzero(new)) <= set(liked.tolist())
+    assert (held_out_new(positives, N_ITEMS, 0.2, seed=7) == new).all()  # seeded
+    items_split = new_items_split(positives, new, cold_start_split(split, new).train, min_history=3)
+    check_new_items(items_split, new, N_ITEMS)
+    assert items_split.candidates.tolist() == np.flatnonzero(new).tolist()
+    assert all(len(h) >= 3 and not new[h].any() for h in items_split.histories)
+    assert all(new[t].all() and len(t) for t in items_split.targets)
+    leaky = replace(items_split, train=[*items_split.train, np.flatnonzero(new)[:1]])
+    with pytest.raises(LeakError, match="new videos appear in training"):
+        check_new_items(leaky, new, N_ITEMS)
 
 
 def test_low_ratings_are_not_positives_and_thin_users_are_skipped(tmp_path):

@@ -24,13 +24,18 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         min_positives=args.min_positives,
         seed=args.seed,
         cold_fraction=args.cold_fraction,
+        new_items_k=args.new_items_k,
+        min_history=args.min_history,
         bootstrap=args.bootstrap,
         max_users=args.max_users,
         methods=comma_names(args.strategies) if args.strategies else None,
         models=comma_names(args.models),
     )
 
-    progress = None if args.json else say
+    def progress(message: str, fraction: float) -> None:
+        if not args.json:
+            say(f"[{fraction:4.0%}] {message}")
+
     result = evaluate(args.interactions, args.catalog, settings, use_cache=not args.no_cache, progress=progress)
     if args.save:
         try:
@@ -47,8 +52,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def add_evaluate(sub: argparse._SubParsersAction) -> None:
     ev = sub.add_parser(
         "evaluate",
-        help="offline evaluation: leave-last-out on an interaction log, strategies vs baselines",
-        description="Hold out each user's last liked video and measure how high every method ranks it.",
+        help="offline evaluation on an interaction log: all users, cold start and new videos; strategies vs baselines",
+        description="Three views: hold out each user's last liked video (all users; cold start when it is one of the "
+        "videos held out as new) and measure how high every method ranks it; and rank only the held-out new videos "
+        "for every user with liked new videos (new-items: for videos uploaded today, which viewers should see them).",
     )
     ev.add_argument(
         "--interactions",
@@ -62,10 +69,17 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
         help=f"comma-separated methods: baselines ({', '.join(BASELINES)}) and/or profile strategies; default: all",
     )
     ev.add_argument("--models", default="minilm,multilingual", help="comma-separated encoders for the strategies")
-    ev.add_argument("--seed", type=int, default=0, help="seeds the cold-start items, ties, bootstrap, user sample")
+    ev.add_argument("--seed", type=int, default=0, help="seeds the new videos, ties, bootstrap, user sample")
     ev.add_argument("--min-positives", type=int, default=5, help="skip users with fewer liked videos")
     ev.add_argument("--positive-threshold", type=float, default=4.0, help="a rating at least this counts as liked")
-    ev.add_argument("--cold-fraction", type=float, default=0.1, help="share of the catalog held out as new items")
+    ev.add_argument(
+        "--cold-fraction",
+        type=float,
+        default=0.1,
+        help="share of the liked videos held out as new (cold start, new items)",
+    )
+    ev.add_argument("--new-items-k", type=int, default=20, help="list length of the new-items view (Recall@k, NDCG@k)")
+    ev.add_argument("--min-history", type=int, default=3, help="new-items view: other liked videos a user needs")
     ev.add_argument("--bootstrap", type=int, default=1000, help="resamples for the 95%% intervals")
     ev.add_argument("--max-users", type=int, help="evaluate a seeded sample of this many users (quick runs)")
     ev.add_argument("--no-cache", action="store_true", help="recompute even when a cached result exists")

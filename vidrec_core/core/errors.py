@@ -21,3 +21,7 @@ class HistoryError(VidrecError):
 
 class EncoderError(VidrecError):
     """A model cannot be loaded or used."""
+
+
+class Cancelled(VidrecError):
+    """Long work was stopped on request; what finished before is kept (and said so)."""

@@ -20,15 +20,19 @@ class EvalSettings:
     positive_threshold: float = 4.0
     min_positives: int = 5
     seed: int = 0
-    cold_fraction: float = 0.1
+    cold_fraction: float = 0.1  # share of the liked videos held out as new (the cold-start and new-items views)
+    new_items_k: int = 20  # list length of the new-items view
+    min_history: int = 3  # new-items view: a user needs this many other liked videos
     bootstrap: int = 1000
     max_users: int | None = None  # a seeded sample of the eligible users, for quick runs
     methods: tuple[str, ...] | None = None  # None: every baseline and every registered strategy
     models: tuple[str, ...] = tuple(ENCODERS)  # every registered encoder
 
     def validate(self) -> None:
-        if self.k < 1:
+        if self.k < 1 or self.new_items_k < 1:
             raise EvaluationError("k must be at least 1.")
+        if self.min_history < 1:
+            raise EvaluationError("min-history must be at least 1: a history to rank new videos from.")
         if self.min_positives < 2:
             raise EvaluationError("min-positives must be at least 2: one for the history, one held out.")
         if not 0.0 < self.cold_fraction < 1.0:

@@ -13,28 +13,35 @@ def row_label(row: ResultRow) -> str:
     return row.method if row.encoder == "-" else f"{row.method} ({row.encoder})"
 
 
+VIEW_QUESTIONS = {
+    "all": "all users: where does the video each one liked last land?",
+    "cold-start": "cold-start users: the video each one liked last was held out as new",
+    "new-items": "for videos uploaded today, which viewers should see them?",
+}
+
+
 def table_records(result: EvalResult, view: str) -> list[dict[str, object]]:
     """One flat record per row, intervals written out, for a dataframe or a markdown table."""
-    k = result.k
+    k = result.k_of(view)
     records = []
     for row in sorted(result.view(view), key=lambda r: -r.metrics["ndcg"].value):
         m = row.metrics
-        records.append(
-            {
-                "method": row.method,
-                "encoder": row.encoder,
-                "users": row.users,
-                f"HR@{k}": _fmt(m["hr"]),
-                f"NDCG@{k}": _fmt(m["ndcg"]),
-                "MRR": _fmt(m["mrr"]),
-                "coverage": _fmt(m["coverage"]),
-                "diversity": _fmt(m["diversity"]),
-                "novelty": _fmt(m["novelty"], 2),
-                f"ΔNDCG@{k} vs best baseline": (
-                    f"{_fmt(row.ndcg_diff)} vs {row.baseline}" if row.ndcg_diff else "(best baseline)"
-                ),
-            }
+        record: dict[str, object] = {"method": row.method, "encoder": row.encoder, "users": row.users}
+        if "recall" in m:
+            record[f"Recall@{k}"] = _fmt(m["recall"])
+        record |= {
+            f"HR@{k}": _fmt(m["hr"]),
+            f"NDCG@{k}": _fmt(m["ndcg"]),
+            "MRR": _fmt(m["mrr"]),
+            "coverage": _fmt(m["coverage"]),
+            "diversity": _fmt(m["diversity"]),
+        }
+        if "novelty" in m:
+            record["novelty"] = _fmt(m["novelty"], 2)
+        record[f"ΔNDCG@{k} vs best baseline"] = (
+            f"{_fmt(row.ndcg_diff)} vs {row.baseline}" if row.ndcg_diff else "(best baseline)"
         )
+        records.append(record)
     return records
 
 
@@ -58,20 +65,29 @@ def _verdict(diff: Estimate) -> str:
 
 def reading(result: EvalResult) -> list[str]:
     """A plain-language reading computed from the numbers: who wins, by how much, and whether it is more than noise."""
-    k = result.k
     lines: list[str] = []
     for view in VIEWS:
         rows = result.view(view)
         if not rows:
             continue
+        k = result.k_of(view)
         users = rows[0].users
         best_row = max(rows, key=lambda r: r.metrics["ndcg"].value)
-        scope = "all users" if view == "all" else "cold-start users (the held-out video is new to the models)"
-        hr = best_row.metrics["hr"].value
-        lines.append(
-            f"{scope.capitalize()} ({users:,}): {row_label(best_row)} ranks highest, NDCG@{k} "
-            f"{best_row.metrics['ndcg'].value:.3f}; it puts the held-out video in the top {k} for {hr:.1%} of users."
-        )
+        if view == "new-items":
+            recall = best_row.metrics["recall"].value
+            lines.append(
+                f"For videos uploaded today, which viewers should see them ({users:,} users ranking only the new "
+                f"videos): {row_label(best_row)} ranks highest, NDCG@{k} {best_row.metrics['ndcg'].value:.3f}; "
+                f"{recall:.1%} of each viewer's liked new videos are in their top {k}."
+            )
+        else:
+            scope = "all users" if view == "all" else "cold-start users (the held-out video is new to the models)"
+            hr = best_row.metrics["hr"].value
+            lines.append(
+                f"{scope.capitalize()} ({users:,}): {row_label(best_row)} ranks highest, NDCG@{k} "
+                f"{best_row.metrics['ndcg'].value:.3f}; it puts the held-out video in the top {k} for {hr:.1%} of "
+                "users."
+            )
         baseline = next((r.baseline for r in rows if r.baseline), None)
         strategies = [r for r in rows if r.kind == "strategy" and r.ndcg_diff is not None]
         if baseline and strategies:
@@ -89,9 +105,10 @@ def reading(result: EvalResult) -> list[str]:
         elif baseline is None and strategies:
             lines.append("No baseline was run, so the strategies are not compared with one.")
         by_cov = max(rows, key=lambda r: r.metrics["coverage"].value)
+        what = "the new videos" if view == "new-items" else "the catalog"
         lines.append(
-            f"Widest catalog coverage: {row_label(by_cov)} ({by_cov.metrics['coverage'].value:.1%} of the catalog "
-            f"appears in someone's top {k})."
+            f"Widest coverage: {row_label(by_cov)} ({by_cov.metrics['coverage'].value:.1%} of {what} appears in "
+            f"someone's top {k})."
         )
     return lines
 
@@ -101,10 +118,10 @@ def format_report(result: EvalResult) -> str:
     parts = []
     info = result.info
     if info:
-        parts += [*info.get("match_report", []), f"cold-start items: {info.get('cold_items', 0):,}"]
+        parts += [*info.get("match_report", []), f"videos held out as new: {info.get('cold_items', 0):,}"]
     for view in VIEWS:
         if result.view(view):
-            parts += ["", f"## {view}", markdown_table(result, view)]
+            parts += ["", f"## {view}: {VIEW_QUESTIONS[view]}", markdown_table(result, view)]
     parts += ["", *reading(result)]
     if info.get("seconds") is not None:
         parts.append(f"(computed in {info['seconds']} s on {info.get('created', '?')})")

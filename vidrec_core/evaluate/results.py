@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-EVAL_VERSION = 1
-VIEWS = ("all", "cold-start")
+EVAL_VERSION = 2
+VIEWS = ("all", "cold-start", "new-items")
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,10 @@ class EvalResult:
     @property
     def k(self) -> int:
         return int(self.settings.get("k", 10))
+
+    def k_of(self, view: str) -> int:
+        """The list length a view's metrics use: the new-items view ranks with its own k (20 by default)."""
+        return int(self.settings.get("new_items_k", 20)) if view == "new-items" else self.k
 
     def as_dict(self) -> dict:
         return {

@@ -7,8 +7,12 @@ Protocol (leave-last-out over ratings):
 - every method ranks the whole catalog minus the user's history; the target's rank gives HR@k, NDCG@k and MRR;
 - collaborative baselines (popularity, item-kNN) and the popularity/collaborative inputs of the strategies learn only
   from training interactions: every positive except the evaluated users' targets (`check_no_leak` proves it);
-- cold-start view: a seeded random tenth of the catalog is removed from every training interaction and history, and
-  only users whose target is one of those items are scored. This is where content understanding should earn its keep.
+- cold-start view: a seeded tenth of the liked videos is held out as new (removed from every training interaction
+  and history), and only users whose target is one of them are scored;
+- new-items view: the same held-out videos; every user with three or more other liked videos and one or more liked
+  new videos ranks only the new videos (Recall@20, NDCG@20): for videos uploaded today, which viewers should see
+  them. This is where content understanding has to earn its keep, and with hundreds of users it can tell methods
+  apart where the cold-start view's few dozen cannot.
 
 Every metric carries a 95% bootstrap interval over users, and each row is compared, user by user, with the best
 baseline of its view (the mean difference in NDCG@k with its own interval), so "better" means more than noise.
@@ -28,37 +32,55 @@ from pathlib import Path
 import numpy as np
 
 from vidrec_core.core.atomic import write_json_atomic
+from vidrec_core.core.errors import Cancelled
 from vidrec_core.core.paths import REPO_ROOT, SAMPLE_DIR, cache_dir
-from vidrec_core.data.interactions import load_interactions
+from vidrec_core.data.interactions import load_interactions, positives_by_user
+from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import open_catalog
 from vidrec_core.data.movielens import derived_log_path, sample_interactions_path
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.registry import get_encoder
 from vidrec_core.evaluate.config import EvalSettings, EvaluationError
-from vidrec_core.evaluate.metrics import PerUser, bootstrap_means, novelty_bits, rank_users, summarise
+from vidrec_core.evaluate.metrics import (
+    PerUser,
+    bootstrap_means,
+    novelty_bits,
+    rank_candidates,
+    rank_users,
+    summarise,
+)
 from vidrec_core.evaluate.results import EVAL_VERSION, EvalResult, ResultRow
 from vidrec_core.evaluate.scorers import (
     BASELINES,
     LEARNED_STRATEGIES,
-    ViewModels,
+    Fit,
+    available_baselines,
     baseline_scorer,
-    learned_for_view,
+    fusion_for,
+    fusion_weights_for,
+    learned_for_fit,
     strategy_scorer,
-    tfidf_matrix,
 )
-from vidrec_core.evaluate.split import check_no_leak, cold_items, cold_start_split, leave_last_out
-from vidrec_core.learn.adapter import LearnedModel
-from vidrec_core.profile.registry import STRATEGIES
+from vidrec_core.evaluate.split import (
+    check_new_items,
+    check_no_leak,
+    cold_start_split,
+    held_out_new,
+    leave_last_out,
+    new_items_split,
+)
+from vidrec_core.profile.registry import STRATEGIES, USES_FUSION
 from vidrec_core.recommender import embed_catalog
 
 SHIPPED_RESULT = SAMPLE_DIR / "interactions" / "evaluation_default.json"
 
-ProgressFn = Callable[[str], None]
+EvalProgress = Callable[[str, float], None]  # (what is running, fraction of the whole run done)
 
 
-def resolve_methods(methods: Sequence[str] | None) -> list[str]:
-    """Baselines and registered strategies by name; None means all of them (strategies read from the registry)."""
-    known = [*BASELINES, *STRATEGIES]
+def resolve_methods(methods: Sequence[str] | None, lexical: LexicalIndex | None = None) -> list[str]:
+    """Baselines and registered strategies by name; None means all of them (strategies read from the registry,
+    BM25 baselines for the people fields the catalog fills)."""
+    known = [*(available_baselines(lexical) if lexical is not None else BASELINES), *STRATEGIES]
     if methods is None:
         return known
     chosen = [m.strip() for m in methods if m.strip()]
@@ -130,9 +152,8 @@ def stored_result(
         return None
     settings = settings or EvalSettings()
     catalog = open_catalog(catalog_path)
-    return load_result(
-        cached_result_path(cache_key(interactions, catalog, settings, resolve_methods(settings.methods)))
-    )
+    methods = resolve_methods(settings.methods, LexicalIndex(catalog))
+    return load_result(cached_result_path(cache_key(interactions, catalog, settings, methods)))
 
 
 def _shown_path(path: Path) -> str:
@@ -148,121 +169,180 @@ def item_vectors(catalog: Catalog, model: str) -> np.ndarray:
     return np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+class Plan:
+    """Counts the evaluation's steps, weighted by their rough cost, so progress can say how far it got; and asks
+    `should_stop` between steps."""
+
+    def __init__(self, total: float, progress: EvalProgress, should_stop: Callable[[], bool]):
+        self.total, self.done = max(total, 1.0), 0.0
+        self.progress, self.should_stop = progress, should_stop
+
+    def step(self, message: str, weight: float = 1.0) -> None:
+        if self.should_stop():
+            raise Cancelled(
+                f"Evaluation cancelled at {self.done / self.total:.0%}; nothing was saved as a result, but trained "
+                "adapters are cached and the next run reuses them."
+            )
+        self.progress(message, self.done / self.total)
+        self.done += weight
+
+    def say(self, message: str) -> None:
+        self.progress(message, self.done / self.total)
+
+
+STEP_WEIGHTS = {"fit": 3.0, "fusion": 10.0, "learned": 25.0, "multi-interest": 3.0, "fusion-rows": 2.0}
+
+
 def evaluate(
     interactions: str | Path | None = None,
     catalog_path: str | Path | None = None,
     settings: EvalSettings | None = None,
     use_cache: bool = True,
-    progress: ProgressFn | None = None,
+    progress: EvalProgress | None = None,
     vectors: dict[str, np.ndarray] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> EvalResult:
-    """Run (or fetch from the disk cache) the whole comparison. `vectors` injects item embeddings (tests)."""
+    """Run (or fetch from the disk cache) the whole comparison. `progress(message, fraction)` hears each step;
+    `should_stop()` is asked between steps and cancels with `Cancelled`. `vectors` injects embeddings (tests)."""
     settings = settings or EvalSettings()
     settings.validate()
-    say = progress or (lambda _message: None)
+    report = progress or (lambda _message, _fraction: None)
     interactions = Path(interactions) if interactions else sample_interactions_path()
     if not interactions.is_file():
         raise EvaluationError(f"Interaction log not found: {interactions} (give a CSV, TSV, Parquet or JSONL file).")
     catalog = open_catalog(catalog_path)
-    methods = resolve_methods(settings.methods)
+    lexical = LexicalIndex(catalog)
+    methods = resolve_methods(settings.methods, lexical)
     key = cache_key(interactions, catalog, settings, methods) if vectors is None else None
     if use_cache and key:
         cached = load_result(cached_result_path(key))
         if cached is not None:
-            say("using the cached result")
+            report("using the cached result", 1.0)
             return cached
 
     started = time.perf_counter()
     log = load_interactions(interactions, catalog)
     n_items = len(catalog)
+    positives = positives_by_user(log, settings.positive_threshold)
     split = leave_last_out(log, settings)
     check_no_leak(split, n_items)
-    cold = cold_items(n_items, settings.cold_fraction, settings.seed)
-    cold_split = cold_start_split(split, cold)
-    check_no_leak(cold_split, n_items, cold)
-    views = {"all": split, "cold-start": cold_split}
+    new = held_out_new(positives, n_items, settings.cold_fraction, settings.seed)
+    cold_split = cold_start_split(split, new)
+    check_no_leak(cold_split, n_items, new)
+    new_split = new_items_split(
+        positives, new, cold_split.train, settings.min_history, settings.max_users, settings.seed
+    )
+    check_new_items(new_split, new, n_items)
+    views = {"all": split, "cold-start": cold_split, "new-items": new_split}
+    fit_of_view = {"all": "all", "cold-start": "held-out", "new-items": "held-out"}
 
+    baselines = [m for m in methods if m in BASELINES]
+    strategies = [m for m in methods if m in STRATEGIES]
+    models = list(settings.models)
+    plan = Plan(
+        _plan_weight(views, baselines, strategies, models),
+        report,
+        should_stop or (lambda: False),
+    )
     # Loaded even when only baselines run: diversity is measured in the first model's space for every row.
     spaces: dict[str, np.ndarray] = {}
-    for model in settings.models:
-        say(f"loading the {model} embeddings")
+    for model in models:
+        plan.say(f"loading the {model} embeddings")
         spaces[model] = vectors[model] if vectors and model in vectors else item_vectors(catalog, model)
         if spaces[model].shape[0] != n_items:
             raise EvaluationError(f"The {model} embeddings have {spaces[model].shape[0]} rows, not {n_items}.")
-    diversity_space = spaces[settings.models[0]]
-    tfidf = tfidf_matrix(catalog) if "tfidf" in methods else None
+    diversity_space = spaces[models[0]]
+
+    fits: dict[str, Fit] = {}
+    for name, train, held_out in (("all", split.train, None), ("held-out", cold_split.train, new)):
+        if any(fit_of_view[v] == name and views[v].users for v in views):
+            plan.step(
+                f"{name} training data: popularity, item-kNN, EASE (λ on a validation split)", STEP_WEIGHTS["fit"]
+            )
+            fits[name] = Fit.of(train, n_items, held_out)
+    fusion_info: dict[str, dict] = {}
+    if "held-out" in fits and any(m in USES_FUSION for m in strategies):
+        for model in models:
+            plan.step(
+                f"fusion weights ({model}): fitted on videos set aside from training data", STEP_WEIGHTS["fusion"]
+            )
+            weights, fusion_info[model] = fusion_weights_for(fits["held-out"], lexical, spaces[model], new)
+            for fit in fits.values():
+                fit.fusion[model] = fusion_for(fit, lexical, spaces[model], weights)
+    if any(m in LEARNED_STRATEGIES for m in strategies):
+        for name, fit in fits.items():
+            for model in models:
+                plan.step(f"{name}: training the learned adapter ({model})", STEP_WEIGHTS["learned"])
+                fit.learned[model] = learned_for_fit(
+                    fit,
+                    spaces[model],
+                    model,
+                    catalog,
+                    lambda m, n=name: plan.say(f"{n}: learned: {m}"),
+                    fit.held_out,
+                    plan.should_stop,
+                )
 
     rows: list[ResultRow] = []
     info_views: dict[str, dict] = {}
-    learned_models: dict[tuple[str, str], LearnedModel] = {}
     for view, data in views.items():
         if not data.users:
             info_views[view] = {"users": 0}
             continue
-        models = ViewModels.fit(data, n_items)
-        novelty_of = novelty_bits(models.popularity.counts_)
+        fit = fits[fit_of_view[view]]
+        k = settings.new_items_k if view == "new-items" else settings.k
+        novelty_of = novelty_bits(fit.popularity.counts_)
         samples = np.random.default_rng([settings.seed, 5]).integers(
             0, len(data.users), (settings.bootstrap, len(data.users))
         )
         per_user: dict[tuple[str, str], PerUser] = {}
         timings: dict[tuple[str, str], float] = {}
-        for method in methods:
-            encoders = ["-"] if method in BASELINES else list(settings.models)
-            for encoder in encoders:
-                say(f"{view}: {method}" + ("" if encoder == "-" else f" ({encoder})"))
+        for method in [*baselines, *strategies]:
+            for encoder in ["-"] if method in BASELINES else models:
+                label = f"{view}: {method}" + ("" if encoder == "-" else f" ({encoder})")
+                plan.step(label, _row_weight(method))
                 t0 = time.perf_counter()
                 if method in BASELINES:
-                    scorer = baseline_scorer(method, data, models, n_items, tfidf, settings.seed)
+                    scorer = baseline_scorer(method, data, fit, lexical, settings.seed)
                 else:
-                    learned = None
-                    if method in LEARNED_STRATEGIES:
-                        if (view, encoder) not in learned_models:
-                            learned_models[(view, encoder)] = learned_for_view(
-                                data,
-                                spaces[encoder],
-                                encoder,
-                                catalog,
-                                lambda m, v=view: say(f"{v}: learned: {m}"),
-                                cold if view == "cold-start" else None,
-                            )
-                        learned = learned_models[(view, encoder)]
-                    scorer = strategy_scorer(method, data, catalog, spaces[encoder], models, learned)
-                per_user[(method, encoder)] = rank_users(
-                    scorer, data, n_items, settings.k, diversity_space, novelty_of, settings.seed
-                )
+                    scorer = strategy_scorer(method, data, catalog, spaces[encoder], fit, encoder)
+                if view == "new-items":
+                    per = rank_candidates(scorer, data, k, diversity_space, settings.seed)
+                else:
+                    per = rank_users(scorer, data, n_items, k, diversity_space, novelty_of, settings.seed)
+                per_user[(method, encoder)] = per
                 timings[(method, encoder)] = time.perf_counter() - t0
-        baselines = [key for key in per_user if key[0] in BASELINES]
-        best = max(baselines, key=lambda key: per_user[key].ndcg.mean()) if baselines else None
-        for (method, encoder), per in per_user.items():
-            diff = None
-            if best is not None and (method, encoder) != best:
-                diff = bootstrap_means(per.ndcg - per_user[best].ndcg, samples)
-            rows.append(
-                ResultRow(
-                    view=view,
-                    method=method,
-                    kind="baseline" if method in BASELINES else "strategy",
-                    encoder=encoder,
-                    users=len(data.users),
-                    metrics=summarise(per, n_items, samples),
-                    baseline=best[0] if best is not None and diff is not None else None,
-                    ndcg_diff=diff,
-                    seconds=round(timings[(method, encoder)], 3),
-                )
-            )
+        rows += _rows(view, data, per_user, timings, n_items, samples)
+        best = next((r.baseline for r in rows if r.view == view and r.baseline), None)
         info_views[view] = {
             "users": len(data.users),
+            "k": k,
             "training_interactions": int(sum(len(t) for t in data.train)),
-            "best_baseline": best[0] if best else None,
+            "best_baseline": best,
         }
+        if view == "new-items":
+            info_views[view] |= {
+                "candidates": len(new_split.candidates),
+                "liked_new_videos": int(sum(len(t) for t in new_split.targets)),
+            }
+    plan.say("done")
     info = {
         "interactions": _shown_path(interactions),
         "catalog": _shown_path(Path(catalog.source)),
         "catalog_items": n_items,
         "match_report": log.report.lines(),
         "skipped_users": split.skipped_users,
-        "cold_items": int(cold.sum()),
+        "cold_items": int(new.sum()),
         "views": info_views,
+        "ease": {
+            name: {
+                "lambda": fit.regularisation.regularisation,
+                "validation_ndcg@10": fit.regularisation.ndcg,
+                "validation_users": fit.regularisation.users,
+            }
+            for name, fit in fits.items()
+        },
+        "fusion": fusion_info,
         "seconds": round(time.perf_counter() - started, 1),
         "created": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "strategies_registered": list(STRATEGIES),
@@ -272,3 +352,53 @@ def evaluate(
         with contextlib.suppress(OSError):  # a read-only data folder only costs the cache
             save_result(result, cached_result_path(key))
     return result
+
+
+def _row_weight(method: str) -> float:
+    if method == "multi-interest":
+        return STEP_WEIGHTS["multi-interest"]
+    return STEP_WEIGHTS["fusion-rows"] if method in USES_FUSION else 1.0
+
+
+def _plan_weight(views: dict, baselines: list[str], strategies: list[str], models: list[str]) -> float:
+    rows = sum(
+        len(baselines) + sum(_row_weight(m) for m in strategies) * len(models) for data in views.values() if data.users
+    )
+    fixed = 2 * STEP_WEIGHTS["fit"]
+    if any(m in USES_FUSION for m in strategies):
+        fixed += STEP_WEIGHTS["fusion"] * len(models)
+    if any(m in LEARNED_STRATEGIES for m in strategies):
+        fixed += 2 * STEP_WEIGHTS["learned"] * len(models)
+    return rows + fixed
+
+
+def _rows(
+    view: str,
+    data,
+    per_user: dict[tuple[str, str], PerUser],
+    timings: dict[tuple[str, str], float],
+    n_items: int,
+    samples: np.ndarray,
+) -> list[ResultRow]:
+    """One row per method, compared user by user with the view's best baseline (NDCG)."""
+    baselines = [key for key in per_user if key[0] in BASELINES]
+    best = max(baselines, key=lambda key: per_user[key].ndcg.mean()) if baselines else None
+    rows = []
+    for (method, encoder), per in per_user.items():
+        diff = None
+        if best is not None and (method, encoder) != best:
+            diff = bootstrap_means(per.ndcg - per_user[best].ndcg, samples)
+        rows.append(
+            ResultRow(
+                view=view,
+                method=method,
+                kind="baseline" if method in BASELINES else "strategy",
+                encoder=encoder,
+                users=len(data.users),
+                metrics=summarise(per, n_items, samples),
+                baseline=best[0] if best is not None and diff is not None else None,
+                ndcg_diff=diff,
+                seconds=round(timings[(method, encoder)], 3),
+            )
+        )
+    return rows

@@ -1,21 +1,45 @@
-"""What is compared: the baselines, and every registered strategy called exactly as the app calls it."""
+"""What is compared: the baselines, and every registered strategy called exactly as the app calls it.
+
+Baselines a recommender-systems reader expects: random, most-popular, item-kNN and EASE (its λ chosen on a
+validation split of the view's training data, never on test targets), TF-IDF word overlap, and BM25 over the
+embedded text and over each people/creator field the catalog has (director, cast, creator) and all of them together.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
 
 from vidrec_core.core.paths import cache_dir
+from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.schema import Catalog
 from vidrec_core.evaluate.config import EvaluationError
-from vidrec_core.evaluate.split import LeakError, Split
+from vidrec_core.evaluate.split import LeakError
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import trained_for_split
-from vidrec_core.learn.collaborative import ItemKNN, Popularity, user_item_matrix
+from vidrec_core.learn.collaborative import (
+    EASE,
+    ItemKNN,
+    LambdaChoice,
+    Popularity,
+    choose_regularisation,
+    user_item_matrix,
+)
 from vidrec_core.learn.config import SHIPPED_CONFIG, LearnProgress
+from vidrec_core.learn.fusion import (
+    FEATURES,
+    FUSION_REGULARISATION,
+    FusionFeatures,
+    FusionModel,
+    FusionScorer,
+    like_counts,
+    pseudo_new_examples,
+    text_prior,
+)
 from vidrec_core.profile.history import Event, EventKind
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.profile.strategies import EmbeddedHistory, StrategyContext, nearest_known
@@ -24,29 +48,69 @@ BASELINES: dict[str, str] = {
     "random": "a uniformly random order (the floor)",
     "popular": "most-watched first, the same list for everyone",
     "item-knn": "item-to-item collaborative filtering: cosine of co-watching",
+    "ease": "EASE (Steck 2019): closed-form item-item regression; λ chosen on a validation split of training data",
     "tfidf": "TF-IDF word overlap between catalog texts, mean of the history rows",
+    "bm25-text": "BM25 over the text the language model reads, the history's words as the query",
+    "bm25-director": "BM25 over directors: films by the history's directors",
+    "bm25-cast": "BM25 over cast: films with the history's actors",
+    "bm25-creator": "BM25 over creators, channels, uploaders or authors",
+    "bm25-people": "BM25 over every people/creator field together",
 }
-
-
-@dataclass
-class ViewModels:
-    """What one view trains, from the view's training data only: popularity and item-kNN."""
-
-    popularity: Popularity
-    knn: ItemKNN
-
-    @staticmethod
-    def fit(split: Split, n_items: int) -> ViewModels:
-        train = user_item_matrix(split.train, n_items)
-        return ViewModels(Popularity().fit(train), ItemKNN().fit(train))
-
-
+LEXICAL_FIELDS = {"bm25-director": "director", "bm25-cast": "cast", "bm25-creator": "creator", "bm25-people": "people"}
+LEARNED_STRATEGIES = ("learned",)  # strategies that need a model trained on the view's training data
 BatchScorer = Callable[[Sequence[int]], np.ndarray]  # the rows of the split's users -> (rows x items) scores
 
 
-def baseline_scorer(
-    name: str, split: Split, models: ViewModels, n_items: int, tfidf: sp.csr_matrix | None, seed: int
-) -> BatchScorer:
+class HasHistories(Protocol):
+    """What a scorer needs of a view: its users' histories (any of the split types)."""
+
+    histories: list[np.ndarray]
+
+    def history_matrix(self, rows: Sequence[int], n_items: int) -> sp.csr_matrix: ...
+
+
+def available_baselines(lexical: LexicalIndex) -> list[str]:
+    """Every baseline this catalog can run: a BM25 baseline per people field it fills."""
+    fields = set(lexical.people)
+    return [b for b in BASELINES if b not in LEXICAL_FIELDS or LEXICAL_FIELDS[b] in fields]
+
+
+@dataclass
+class Fit:
+    """What one training set fits, shared by every view trained on it (the cold-start and new-items views share
+    one): popularity, item-kNN, EASE with its validated λ, and per encoder the fusion scorer and learned adapter."""
+
+    train: list[np.ndarray]
+    n_items: int
+    held_out: np.ndarray | None  # the videos this training set must never hold (None for the all view)
+    popularity: Popularity
+    knn: ItemKNN
+    ease: EASE
+    regularisation: LambdaChoice
+    fusion: dict[str, FusionScorer] = field(default_factory=dict)
+    learned: dict[str, LearnedModel] = field(default_factory=dict)
+
+    @staticmethod
+    def of(train: list[np.ndarray], n_items: int, held_out: np.ndarray | None = None) -> Fit:
+        matrix = user_item_matrix(train, n_items)
+        choice = choose_regularisation(train, n_items)
+        return Fit(
+            train,
+            n_items,
+            held_out,
+            Popularity().fit(matrix),
+            ItemKNN().fit(matrix),
+            EASE(choice.regularisation).fit(matrix),
+            choice,
+        )
+
+    @property
+    def likes(self) -> np.ndarray:
+        return like_counts(self.train, self.n_items)
+
+
+def baseline_scorer(name: str, split: HasHistories, fit: Fit, lexical: LexicalIndex, seed: int) -> BatchScorer:
+    n_items = fit.n_items
     if name == "random":
 
         def random_scores(rows: Sequence[int]) -> np.ndarray:
@@ -54,12 +118,12 @@ def baseline_scorer(
             return np.random.default_rng([seed, 3, int(rows[0])]).random((len(rows), n_items))
 
         return random_scores
-    if name == "popular":
-        return lambda rows: models.popularity.scores(split.history_matrix(rows, n_items))
-    if name == "item-knn":
-        return lambda rows: models.knn.scores(split.history_matrix(rows, n_items))
+    models = {"popular": fit.popularity, "item-knn": fit.knn, "ease": fit.ease}
+    if name in models:
+        model = models[name]
+        return lambda rows: model.scores(split.history_matrix(rows, n_items))
     if name == "tfidf":
-        assert tfidf is not None
+        tfidf = lexical.tfidf
 
         def tfidf_scores(rows: Sequence[int]) -> np.ndarray:
             history = split.history_matrix(rows, n_items)
@@ -69,34 +133,45 @@ def baseline_scorer(
             return np.asarray((profile @ tfidf.T).todense())
 
         return tfidf_scores
+    if name == "bm25-text" or name in LEXICAL_FIELDS:
+        index = lexical.text if name == "bm25-text" else lexical.people[LEXICAL_FIELDS[name]]
+        return lambda rows: index.scores(index.query_from_rows([split.histories[r] for r in rows]))
     raise EvaluationError(f"Unknown baseline '{name}'.")
 
 
-def tfidf_matrix(catalog: Catalog) -> sp.csr_matrix:
-    """L2-normalised TF-IDF rows of the catalog texts (the same texts the language models read)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def fusion_for(fit: Fit, lexical: LexicalIndex, items: np.ndarray, weights: FusionModel) -> FusionScorer:
+    """The fusion scorer of one view: weights fitted on the held-out training data (no test video ever seen), the
+    text prior fitted on this view's training data, without the held-out videos (whose zero likes are not real)."""
+    prior = text_prior(items, fit.likes, fit.held_out)
+    return FusionScorer(FusionFeatures(lexical, items, prior), weights)
 
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2, dtype=np.float32)
-    return vectorizer.fit_transform(catalog.texts).tocsr()
+
+def fusion_weights_for(
+    fit: Fit, lexical: LexicalIndex, items: np.ndarray, held_out: np.ndarray
+) -> tuple[FusionModel, dict]:
+    """Fusion weights learned on pseudo-new videos of the held-out training data (which holds no test video of any
+    view), as `vidrec fit-fusion` does on a whole log."""
+    likes = fit.likes
+
+    def builder(set_aside: np.ndarray) -> FusionFeatures:
+        return FusionFeatures(lexical, items, text_prior(items, likes, set_aside | held_out))
+
+    examples = pseudo_new_examples(fit.train, builder, fit.n_items)
+    model = FusionModel(examples.fit(FEATURES, FUSION_REGULARISATION), examples.info)
+    return model, {**examples.info, "weights": model.weights}
 
 
-def strategy_scorer(
-    name: str,
-    split: Split,
-    catalog: Catalog,
-    items: np.ndarray,
-    models: ViewModels,
-    learned: LearnedModel | None = None,
-) -> BatchScorer:
+def strategy_scorer(name: str, split: HasHistories, catalog: Catalog, items: np.ndarray, fit: Fit, encoder: str):
     """Call a registered profile strategy per user, exactly as the app would with a watched-titles history."""
     fn = STRATEGIES[name]
     context = StrategyContext(
         items=items,
-        popularity=models.popularity.percentile_,
-        collaborative=models.knn,
+        popularity=fit.popularity.percentile_,
+        collaborative=fit.ease,
         index_of=catalog.index_of,
-        known_neighbours=nearest_known(items, models.knn.known_),
-        learned=learned,
+        known_neighbours=nearest_known(items, fit.ease.known_),
+        learned=fit.learned.get(encoder),
+        fusion=fit.fusion.get(encoder),
     )
     ids, titles = catalog.ids, catalog.titles
 
@@ -115,20 +190,30 @@ def strategy_scorer(
     return scores
 
 
-LEARNED_STRATEGIES = ("learned",)  # strategies that need a model trained on the view's training data
-
-
-def learned_for_view(
-    split: Split, items: np.ndarray, encoder: str, catalog: Catalog, progress: LearnProgress, cold: np.ndarray | None
+def learned_for_fit(
+    fit: Fit,
+    items: np.ndarray,
+    encoder: str,
+    catalog: Catalog,
+    progress: LearnProgress,
+    held_out: np.ndarray | None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> LearnedModel:
-    """The learned strategy's adapter trained on this view's training histories only (cached on disk by their digest).
+    """The learned strategy's adapter trained on this training set only (cached on disk by its digest).
 
-    `split.train` never holds an evaluated user's target (`check_no_leak`), and in the cold-start view no cold item;
-    the check below repeats that for the trained model: a cold item must have no learnt residual.
+    The training set never holds an evaluated user's target (`check_no_leak`), and the held-out fit no new video;
+    the check below repeats that for the trained model: a held-out video must have no learnt residual.
     """
     model = trained_for_split(
-        split.train, items, SHIPPED_CONFIG, cache_dir() / "learned", catalog.digest, encoder, progress=progress
+        fit.train,
+        items,
+        SHIPPED_CONFIG,
+        cache_dir() / "learned",
+        catalog.digest,
+        encoder,
+        progress=progress,
+        should_stop=should_stop,
     )
-    if cold is not None and (model.known_ & cold).any():
-        raise LeakError("The learned model has per-video weights for cold-start items.")
+    if held_out is not None and (model.known_ & held_out).any():
+        raise LeakError("The learned model has per-video weights for held-out new videos.")
     return model

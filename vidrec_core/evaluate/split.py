@@ -1,4 +1,11 @@
-"""The leave-last-out split and its cold-start view, and the check that no held-out target leaks into training."""
+"""The three views' splits and the checks that no held-out video leaks into training.
+
+- all: leave-last-out, each eligible user's last liked video is hidden;
+- cold-start: a seeded share of the liked videos is held out as new (removed from every training interaction and
+  history), and the users whose hidden video is one of them are scored;
+- new-items: the same held-out videos; each user with enough other liked videos and at least one liked new video
+  ranks only the new videos ("for videos uploaded today, which viewers should see them").
+"""
 
 from __future__ import annotations
 
@@ -52,12 +59,61 @@ def leave_last_out(log: InteractionLog, settings: EvalSettings) -> Split:
     return Split(eligible, histories, targets, train=histories + others, skipped_users=skipped)
 
 
-def cold_items(n_items: int, fraction: float, seed: int) -> np.ndarray:
-    """Bool mask of the seeded random `fraction` of the catalog treated as brand new."""
-    rng = np.random.default_rng([seed, 1])
+def held_out_new(positives: dict[str, np.ndarray], n_items: int, fraction: float, seed: int) -> np.ndarray:
+    """Bool mask of the seeded random `fraction` of the liked videos treated as uploaded today. Drawn among liked
+    videos, not the whole catalog: a video nobody watched can never be a target, so it would only thin the view."""
+    liked = np.unique(np.concatenate([p for p in positives.values() if len(p)] or [np.zeros(0, np.int64)]))
     mask = np.zeros(n_items, dtype=bool)
-    mask[rng.choice(n_items, size=max(1, round(fraction * n_items)), replace=False)] = True
+    if len(liked):
+        rng = np.random.default_rng([seed, 6])
+        mask[rng.choice(liked, size=max(1, round(fraction * len(liked))), replace=False)] = True
     return mask
+
+
+@dataclass(frozen=True)
+class NewItemsSplit:
+    """Users, their histories (warm liked videos, oldest first), their liked new videos, the candidates (every new
+    video) and the training data, which holds no new video."""
+
+    users: list[str]
+    histories: list[np.ndarray]
+    targets: list[np.ndarray]
+    candidates: np.ndarray
+    train: list[np.ndarray]
+
+    def history_matrix(self, rows: Sequence[int], n_items: int) -> sp.csr_matrix:
+        return user_item_matrix([self.histories[r] for r in rows], n_items)
+
+
+def new_items_split(
+    positives: dict[str, np.ndarray],
+    new: np.ndarray,
+    train: list[np.ndarray],
+    min_history: int,
+    max_users: int | None = None,
+    seed: int = 0,
+) -> NewItemsSplit:
+    """Users with `min_history` or more warm liked videos and one or more liked new videos (a seeded sample of
+    `max_users` of them for quick runs). `train` is the cold-start view's training data (no new video, no
+    leave-last-out target), so both views share their models."""
+    eligible = [u for u, items in positives.items() if (~new[items]).sum() >= min_history and new[items].any()]
+    if max_users is not None and len(eligible) > max_users:
+        rng = np.random.default_rng([seed, 2])
+        eligible = sorted(rng.choice(eligible, size=max_users, replace=False).tolist())
+    histories = [positives[u][~new[positives[u]]] for u in eligible]
+    targets = [np.unique(positives[u][new[positives[u]]]) for u in eligible]
+    return NewItemsSplit(eligible, histories, targets, np.flatnonzero(new), train)
+
+
+def check_new_items(split: NewItemsSplit, new: np.ndarray, n_items: int) -> None:
+    """Fail loudly if a new video appears in any training interaction or history, or a target is not new."""
+    seen = np.asarray(user_item_matrix(split.train, n_items).sum(axis=0)).ravel() > 0
+    if (seen & new).any():
+        raise LeakError(f"{int((seen & new).sum())} new videos appear in training interactions.")
+    if any(new[h].any() for h in split.histories):
+        raise LeakError("A new video appears in a history of the new-items view.")
+    if any(not new[t].all() for t in split.targets):
+        raise LeakError("A target of the new-items view is not a new video.")
 
 
 def cold_start_split(split: Split, cold: np.ndarray) -> Split:

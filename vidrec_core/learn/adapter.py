@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
@@ -62,10 +62,13 @@ class LearnedModel:
         device: str = "cpu",
         catalog_digest: str = "",
         encoder: str = "",
+        should_stop: Callable[[], bool] | None = None,
     ) -> LearnedModel:
         """Train on sequences of item rows (oldest first) over the frozen item vectors. Seeded: same inputs, same
         weights. `catalog_digest` and `encoder` record what the weights belong to."""
-        self.weights_, self.summary_ = training.train(sequences, item_vectors, self.config, progress, device)
+        self.weights_, self.summary_ = training.train(
+            sequences, item_vectors, self.config, progress, device, should_stop
+        )
         self.n_items_ = int(item_vectors.shape[0])
         self.catalog_digest_, self.encoder_ = catalog_digest, encoder
         self._item_side = None

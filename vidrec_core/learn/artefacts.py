@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -130,6 +130,7 @@ def trained_for_split(
     catalog_digest: str,
     encoder: str,
     progress: LearnProgress | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> LearnedModel:
     """Train on exactly these sequences (an evaluation split's training data), or reuse the cached weights."""
     key = hashlib.blake2b(
@@ -153,7 +154,13 @@ def trained_for_split(
         except LearnedModelError:
             pass
     model = LearnedModel(config).fit(
-        sequences, item_vectors, progress=progress, device="cpu", catalog_digest=catalog_digest, encoder=encoder
+        sequences,
+        item_vectors,
+        progress=progress,
+        device="cpu",
+        catalog_digest=catalog_digest,
+        encoder=encoder,
+        should_stop=should_stop,
     )
     if path is not None:
         with contextlib.suppress(OSError):  # a read-only data folder only costs the cache

@@ -66,6 +66,7 @@ EVIDENCE_GROUPS: dict[str, tuple[str, ...]] = {
     "genres": ("genres",),
     "years": ("year_gap", "year_z"),
 }
+FUSION_REGULARISATION = 0.01  # logistic regression's C: strong, so the weights stay smooth across catalogs
 CHUNK = 65_536  # candidates per dense block: a history of 2,000 events over a million videos stays bounded
 
 
@@ -218,7 +219,7 @@ class FusionModel:
         seeds: Sequence[int] = (1, 2, 3),
         fraction: float = 0.1,
         min_history: int = 3,
-        regularisation: float = 0.01,
+        regularisation: float = FUSION_REGULARISATION,
         use_prior: bool = True,
     ) -> FusionModel:
         """Fit the weights on pseudo-new videos (see `pseudo_new_examples`)."""
@@ -306,7 +307,7 @@ def fit_fusion_weights(
     train_histories: Sequence[np.ndarray],
     builder: Callable[[np.ndarray], FusionFeatures],
     n_items: int,
-    regularisation: float = 0.01,
+    regularisation: float = FUSION_REGULARISATION,
     **kwargs,
 ) -> FusionWeights:
     """Both weight sets (with and without the text prior) from one set of pseudo-new examples."""

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from vidrec_core.core.errors import Cancelled
 from vidrec_core.learn.config import LearnedConfig, LearnedModelError, LearnProgress
 
 # --- training examples ----------------------------------------------------------------------------------------------
@@ -144,9 +145,10 @@ def train(
     config: LearnedConfig | None = None,
     progress: LearnProgress | None = None,
     device: str = "cpu",
+    should_stop: Callable[[], bool] | None = None,
 ) -> tuple[dict[str, np.ndarray | None], dict]:
     """Fit the adapter on training sequences (item rows, oldest first); returns its numpy weights and a summary of
-    the run. Seeded: same inputs, same weights."""
+    the run. Seeded: same inputs, same weights. `should_stop` is asked between epochs (raises `Cancelled`)."""
     import torch
 
     config = config or LearnedConfig()
@@ -181,6 +183,8 @@ def train(
     )
     module.train()
     for epoch in range(config.epochs):
+        if should_stop is not None and should_stop():
+            raise Cancelled(f"Training stopped after {epoch} of {config.epochs} epochs; nothing was kept.")
         order = rng.permutation(n)
         total, weight_sum = 0.0, 0.0
         for b in range(batches):

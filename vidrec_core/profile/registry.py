@@ -35,6 +35,8 @@ STRATEGY_DESCRIPTIONS = {
     "learned": "a small model trained on viewing histories maps the history and every video's text to what comes "
     "next, blended with what co-viewers watched",
 }
-USES_FUSION = frozenset({"fusion", "hybrid"})  # strategies that read the fusion features
+USES_FUSION = frozenset(
+    {"fusion", "hybrid", "learned"}
+)  # strategies that read the fusion features (learned: typed lines)
 # Strategies that read nothing but the catalog's content: the candidates when a catalog has no viewing log.
 CONTENT_ONLY = ("mean", "recency", "multi-interest", "nearest", "fusion")
