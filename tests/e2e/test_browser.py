@@ -25,9 +25,7 @@ def test_persona_gives_recommendations(page: Page, app_server: str):
 
     page.get_by_test_id("stSelectbox").filter(has_text="Sample persona").click()
     page.get_by_role("option", name="Horror fan").click()
-    horror_reason = re.compile(
-        r"because you (watched|liked) (Insidious|The Conjuring|Sinister|The Exorcist|The Shining)"
-    )
+    horror_reason = re.compile(r"because [^;]*(Insidious|The Conjuring|Sinister|The Exorcist|The Shining)")
     expect(page.get_by_text(horror_reason).first).to_be_visible()
     assert recommendation_titles(page) != first
 
@@ -38,7 +36,7 @@ def test_typed_history_is_answered(page: Page, app_server: str):
     box.fill("Intersteller\nsearch: animated movies about toys")
     box.press("Control+Enter")
     expect(page.get_by_text("Interstellar (2014)").first).to_be_visible()
-    expect(page.get_by_text(re.compile("because you searched")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("close in meaning to your search")).first).to_be_visible()
 
 
 def test_catalog_search(page: Page, app_server: str):
@@ -55,9 +53,7 @@ def test_editing_the_history_changes_the_list_and_survives_navigation(page: Page
     box = page.get_by_role("textbox", name="Viewing history, one event per line")
     box.fill("Toy Story\nFinding Nemo\nsearch: animated fish")
     box.press("Control+Enter")
-    expect(
-        page.get_by_text(re.compile(r"because you (watched Toy Story|watched Finding Nemo|searched)")).first
-    ).to_be_visible()
+    expect(page.get_by_text(re.compile(r"because [^;]*(Toy Story|Finding Nemo|your search)")).first).to_be_visible()
     after = recommendation_titles(page)
     assert after != before
 

@@ -59,7 +59,7 @@ def save_history(page: Page, url: str) -> None:
     box = page.get_by_role("textbox", name="Viewing history, one event per line")
     box.fill(HISTORY)
     box.press("Control+Enter")
-    expect(page.get_by_text(re.compile("because you searched")).first).to_be_visible()
+    expect(page.get_by_text(re.compile("close in meaning to your search")).first).to_be_visible()
     page.get_by_text("Saved histories").click()
     page.get_by_role("textbox", name="Save the current history as").fill("Before the crash")
     click_until(page, page.get_by_role("button", name="Save", exact=True), "Saved “Before the crash”")
