@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
+import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
 from vidrec_core.embed.encoders import Encoder
+
+
+@contextlib.contextmanager
+def one_torch_thread() -> Iterator[None]:
+    """Torch at one thread while a few short lines are embedded. Measured on 2 busy cores: one typed line took p50
+    60-140 ms and p95 about 500 ms with torch's default 2 threads (each thread waits for the other whenever either
+    is descheduled), 12-15 ms and 32 ms with one (docs/speed-and-scale.md). Torch is never imported for this."""
+    torch = sys.modules.get("torch")
+    before = torch.get_num_threads() if torch is not None else 1
+    if before <= 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 class QueryEmbedder:
@@ -33,7 +52,8 @@ class QueryEmbedder:
                     out[i] = vector
         if missing:
             unique = list(dict.fromkeys(texts[i] for i in missing))
-            new = dict(zip(unique, self.encoder.encode(unique), strict=True))
+            with one_torch_thread():
+                new = dict(zip(unique, self.encoder.encode(unique), strict=True))
             with self._lock:
                 for text, vector in new.items():
                     self._memory[text] = vector
