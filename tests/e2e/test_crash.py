@@ -60,7 +60,7 @@ def save_history(page: Page, url: str) -> None:
     box.fill(HISTORY)
     box.press("Control+Enter")
     expect(page.get_by_text(re.compile("close in meaning to your search")).first).to_be_visible()
-    page.get_by_text("Saved histories").click()
+    page.get_by_text("Saved histories", exact=True).click()
     page.get_by_role("textbox", name="Save the current history as").fill("Before the crash")
     click_until(page, page.get_by_role("button", name="Save", exact=True), "Saved “Before the crash”")
 
@@ -86,7 +86,7 @@ def load_saved_history(page: Page, tries: int = 3) -> None:
     for _ in range(tries):
         page.wait_for_timeout(500)
         if not load.is_visible():
-            page.get_by_text("Saved histories").click()
+            page.get_by_text("Saved histories", exact=True).click()
         load.click()
         try:
             expect(box).to_have_count(1, timeout=20_000)  # the run has finished replacing the page
