@@ -8,8 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 
 def unescaped(elements) -> str:
-    """The elements' text (or the texts themselves) with md_escape's backslashes removed."""
-    return re.sub(r"\\(.)", r"\1", "\n".join(e if isinstance(e, str) else str(e.value) for e in elements))
+    """The elements' text (or the texts themselves) as a reader sees it: md_escape's backslashes and invisible word
+    joiners removed."""
+    text = "\n".join(e if isinstance(e, str) else str(e.value) for e in elements)
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2060", "")
 
 
 def titles(at: AppTest) -> list[str]:

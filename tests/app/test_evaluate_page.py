@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import unescaped
 from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.evaluate.run import SHIPPED_RESULT, load_result
 
@@ -25,11 +26,29 @@ def test_page_shows_the_shipped_result_with_tables_chart_and_reading():
     assert shipped is not None, "sample_data/interactions/evaluation_default.json is missing or unreadable"
     at = open_page()
     assert at.title[0].value == "Evaluate"
-    assert len(at.dataframe) == 2  # all users, cold start
+    assert len(at.dataframe) == 3  # all users, cold start, new videos
     table = at.dataframe[0].value
     assert {"method", "encoder", "users", "NDCG@10"} <= set(table.columns)
     assert set(table["method"]) == {r.method for r in shipped.view("all")}
-    text = "\n".join(m.value for m in at.markdown)
+    text = unescaped(at.markdown)
     assert "ranks highest" in text and "NDCG@10" in text
-    assert len(at.get("plotly_chart")) == 2
+    assert len(at.get("plotly_chart")) == 3
+    assert "For videos uploaded today, which viewers should see them" in text
+    new_videos = at.dataframe[2].value
+    assert {"Recall@20", "NDCG@20"} <= set(new_videos.columns)
     assert any(b.label == "Run the evaluation now" for b in at.button)
+
+
+def test_a_run_is_a_server_job_that_any_tab_sees_and_can_cancel():
+    from vidrec_ui.jobs import job_runner
+
+    at = open_page()
+    next(b for b in at.button if b.label == "Run the evaluation now").click().run()
+    assert not at.exception
+    job = job_runner().get(("evaluate", "sample", "default settings"))
+    assert job is not None
+    other = open_page()  # another tab of the same server sees the running job and its Cancel
+    assert any(b.label == "Cancel" for b in other.button) or job.ended
+    job_runner().cancel(job.key)
+    assert job.wait(120)
+    assert job.state.value in ("cancelled", "finished")
