@@ -242,3 +242,23 @@ def test_the_command_line_builds_and_uses_the_index(tmp_path):
     assert again.returncode == 0 and "reusing the table" in again.stderr
     bad = run(tmp_path, "recommend", "--persona", "Space sci-fi fan", *common, "--index", "faiss")
     assert bad.returncode == 2 and "invalid choice: 'faiss'" in bad.stderr
+
+
+def test_a_table_at_a_shared_uri_is_built_once_and_read_by_a_second_server(tmp_path, monkeypatch):
+    catalog = catalog_from_records(records(1200), name="shared")
+    encoder = FakeEncoder(dim=32)
+    vectors, _ = embed_texts(encoder, catalog.texts)
+    uri = f"file://{tmp_path / 'shared-index'}"
+    said: list[str] = []
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(tmp_path / "server-1"))
+    first = build_index(catalog, encoder.name, vectors, uri=uri, say=said.append)
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(tmp_path / "server-2"))
+    monkeypatch.setenv("VIDREC_INDEX_URI", uri)  # the second server is only told where the tables live
+    second = build_index(catalog, encoder.name, vectors, say=said.append)
+    assert first.uri == second.uri == uri and any(m.startswith("reusing the table") for m in said)
+    index = find_index(catalog, encoder.name, encoder.dim)
+    assert index is not None and index.manifest.uri == uri
+    recommender = Recommender(catalog, index.vectors, encoder, index=index)
+    lance = recommender.recommend("cowboy saloon outlaw", "mean", k=5, index="lance")
+    exact = recommender.recommend("cowboy saloon outlaw", "mean", k=5, index="exact")
+    assert [r.id for r in lance.recommendations] == [r.id for r in exact.recommendations]
