@@ -107,8 +107,13 @@ class FieldIndex:
 
     def scores(self, queries: sp.csr_matrix, candidates: np.ndarray | None = None) -> np.ndarray:
         """BM25 of every candidate document for every query: dense (queries x candidates)."""
-        weights = self.weights if candidates is None else self.weights[candidates]
-        return np.asarray((queries @ weights.T).todense(), dtype=np.float32)
+        columns = self.columns if candidates is None else self.weights[candidates].T.tocsr()
+        return np.asarray((queries @ columns).todense(), dtype=np.float32)
+
+    @cached_property
+    def columns(self) -> sp.csr_matrix:
+        """The weights transposed once (vocabulary x documents), for scoring the whole catalog query by query."""
+        return self.weights.T.tocsr()
 
     @staticmethod
     def build(name: str, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> FieldIndex:

@@ -110,6 +110,7 @@ class FusionFeatures:
         frame = lexical.catalog.frame
         self.years = frame["year"].astype("float64").to_numpy()
         self.languages = frame["language"].to_numpy(dtype=object)
+        self._full_columns: dict[str, sp.csc_matrix] = {}
 
     def compute(self, histories: Sequence[HistoryInput], candidates: np.ndarray) -> dict[str, np.ndarray]:
         """Raw features, each (len(histories), len(candidates)) float32."""
@@ -127,19 +128,36 @@ class FusionFeatures:
         if not tags.empty:
             query = tags.query_from_rows([h.rows for h in histories])
             query.data[:] = 1.0  # a tag shared with several history videos counts once
-            out["tags"] = tags.scores(query, candidates)
+            out["tags"] = tags.scores(query, self._subset(candidates))
         if self.prior is not None:
             out["text_prior"] = np.broadcast_to(self.prior[candidates], (n, m)).astype(np.float32)
         return out
 
+    def _subset(self, candidates: np.ndarray) -> np.ndarray | None:
+        """None for the whole catalog in order (no slicing needed), else the candidates."""
+        full = len(candidates) == len(self.items) and (candidates == np.arange(len(candidates))).all()
+        return None if full else candidates
+
+    def _columns(self, name: str, matrix: sp.csr_matrix, candidates: np.ndarray) -> sp.csc_matrix:
+        """The candidates' rows of a sparse matrix, transposed for products. Scoring the whole catalog (the app and
+        the evaluation's all view, one history at a time) reuses one transposed copy instead of slicing per call."""
+        if len(candidates) == matrix.shape[0] and (candidates == np.arange(len(candidates))).all():
+            cached = self._full_columns.get(name)
+            if cached is None:
+                cached = self._full_columns[name] = matrix.T.tocsc()
+            return cached
+        return matrix[candidates].T.tocsc()
+
     def _dense(self, history: HistoryInput, candidates: np.ndarray, out: dict[str, np.ndarray], u: int) -> None:
         if not len(history.vectors):
             return
-        cand_items = self.items[candidates]
+        subset = self._subset(candidates)
+        cand_items = self.items if subset is None else self.items[subset]
         sims = history.vectors @ cand_items.T
         out["meaning_kernel"][u] = soft_max_similarity(sims, history.weights)
         k = min(3, len(sims))
-        out["meaning_top3"][u] = np.partition(sims, len(sims) - k, axis=0)[-k:].mean(axis=0)
+        top = sims if len(sims) <= k else np.partition(sims, len(sims) - k, axis=0)[-k:]
+        out["meaning_top3"][u] = top.mean(axis=0)
         w = np.clip(np.asarray(history.weights, dtype=np.float64), 0.0, None)
         profile = (w / w.sum() if w.sum() > 0 else np.full(len(w), 1.0 / len(w))) @ history.vectors
         norm = float(np.linalg.norm(profile))
@@ -152,14 +170,15 @@ class FusionFeatures:
         tfidf = self.lexical.tfidf
         rows = history.rows
         if len(rows):
-            words = (tfidf[rows] @ tfidf[candidates].T).toarray()
+            words = (tfidf[rows] @ self._columns("tfidf", tfidf, candidates)).toarray()
             out["words_max"][u] = words.max(axis=0)
             out["words_mean"][u] = words.mean(axis=0)
             genres = self.lexical.genres
-            out["genres"][u] = (genres[rows] @ genres[candidates].T).toarray().mean(axis=0)
+            out["genres"][u] = (genres[rows] @ self._columns("genres", genres, candidates)).toarray().mean(axis=0)
             people = self.lexical.people.get("people")
             if people is not None:
-                out["people_max"][u] = (people.counts[rows] @ people.weights[candidates].T).toarray().max(axis=0)
+                shared = people.counts[rows] @ self._columns("people", people.weights, candidates)
+                out["people_max"][u] = shared.toarray().max(axis=0)
             years = self.years[rows]
             years = years[~np.isnan(years)]
             if len(years):
@@ -172,7 +191,7 @@ class FusionFeatures:
         if history.texts:
             typed = self.lexical.tfidf_of(list(history.texts))
             if typed.nnz:
-                overlap = (typed @ tfidf[candidates].T).toarray().max(axis=0)
+                overlap = (typed @ self._columns("tfidf", tfidf, candidates)).toarray().max(axis=0)
                 out["words_max"][u] = np.maximum(out["words_max"][u], overlap)
 
     def _people(self, histories: Sequence[HistoryInput], candidates: np.ndarray, out: dict[str, np.ndarray]) -> None:
@@ -184,7 +203,7 @@ class FusionFeatures:
             query = index.query_from_rows(rows)
             if any(named):
                 query = (query + sp.vstack([index.query_from_tokens(keys) for keys in named])).tocsr()
-            out["people" if name == "people" else f"{name}_bm25"] = index.scores(query, candidates)
+            out["people" if name == "people" else f"{name}_bm25"] = index.scores(query, self._subset(candidates))
 
 
 @dataclass
