@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -54,6 +55,14 @@ def catalog_vectors(catalog: Catalog, model: str) -> tuple[Encoder, np.ndarray]:
     return encoder, vectors
 
 
+def write_to(out: Path, save: Callable[[Path], object]) -> None:
+    """Save a trained result; an unwritable path is a message that says what to do."""
+    try:
+        save(out)
+    except OSError as exc:
+        raise LearnedModelError(f"Could not write {out}: {exc.strerror or exc}. Pick a writable --out path.") from exc
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     config = SHIPPED_CONFIG
     overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed), ("dim", args.dim)) if v is not None}
@@ -66,10 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         sequences, vectors, progress=say, device=args.device, catalog_digest=catalog.digest, encoder=encoder.name
     )
     out = Path(args.out) if args.out else shipped_artefact_path(encoder.name)
-    try:
-        model.save(out)
-    except OSError as exc:
-        raise LearnedModelError(f"Could not write {out}: {exc.strerror or exc}. Pick a writable --out path.") from exc
+    write_to(out, model.save)
     summary = {
         "out": str(out),
         "bytes": out.stat().st_size,
@@ -139,10 +145,7 @@ def cmd_fit_fusion(args: argparse.Namespace) -> int:
     else:
         raise LearnedModelError("Give the file to write with --out PATH (for example my_fusion.json).")
     weights = replace(weights, info={**weights.info, "encoder": encoder.name, "interactions": interactions.name})
-    try:
-        weights.save(out)
-    except OSError as exc:
-        raise LearnedModelError(f"Could not write {out}: {exc.strerror or exc}. Pick a writable --out path.") from exc
+    write_to(out, weights.save)
     summary = {
         "out": str(out),
         "encoder": encoder.name,
