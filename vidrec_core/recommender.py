@@ -24,7 +24,7 @@ from vidrec_core.embed.queries import QueryEmbedder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
 from vidrec_core.index.build import find_index
-from vidrec_core.index.retrieve import MAX_EXTRA_FOR_EXCLUDED, VectorIndex, retrieval_queries
+from vidrec_core.index.retrieve import MAX_EXTRA_FOR_EXCLUDED, Ask, VectorIndex, retrieval_queries
 from vidrec_core.index.space import NO_COLLABORATIVE_WITH_INDEX, CandidateSpace
 from vidrec_core.index.where import prefilter
 from vidrec_core.learn.adapter import LearnedModel
@@ -257,12 +257,10 @@ class Recommender:
             "this language model, so every video is scored exactly: build it with `vidrec index --catalog PATH`."
         )
 
-    def candidate_space(
-        self, queries: np.ndarray, limits: list[int], filters: Filters | None, keep=()
-    ) -> CandidateSpace:
-        """The index's candidates for the query vectors (filters applied as a prefilter), plus the rows in `keep`."""
+    def candidate_space(self, asks: list[Ask], filters: Filters | None, keep=()) -> CandidateSpace:
+        """The index's candidates for the queries (filters applied as a prefilter), plus the rows in `keep`."""
         assert self.index is not None
-        rows = self.index.candidates(queries, limits, prefilter(filters))
+        rows = self.index.candidates(asks, prefilter(filters))
         rows = np.union1d(rows, np.asarray(list(keep), dtype=np.int64))
         return CandidateSpace.of(rows, self.catalog, self.items, self.popularity)
 
@@ -275,9 +273,9 @@ class Recommender:
         assert self.index is not None
         watched = {self.catalog.index_of[e.matched_id] for e in embedded.events if e.matched_id is not None}
         settings = self.index.settings
-        queries, limits = retrieval_queries(embedded, strategy, params or StrategyParams(), settings)
+        asks = retrieval_queries(embedded, strategy, params or StrategyParams(), settings)
         extra = min(len(watched), MAX_EXTRA_FOR_EXCLUDED) + max(0, pool_size(k) - settings.candidates)
-        return self.candidate_space(queries, [n + extra for n in limits], filters, keep=watched)
+        return self.candidate_space([a.more(extra) for a in asks], filters, keep=watched)
 
     def recommend(
         self,
@@ -364,7 +362,9 @@ class Recommender:
             return []
         vector = self.queries.encode([query])[0]
         if self.uses_index(index):
-            space = self.candidate_space(vector[None, :], [max(self.index.settings.candidates, 2 * k)], filters)
+            settings = self.index.settings
+            ask = Ask(vector, max(settings.candidates, 2 * k), settings.probe_share)
+            space = self.candidate_space([ask], filters)
             scores = space.items @ vector
             ranking = rank(space.catalog, space.items, scores, np.zeros(len(scores), bool), k=k, filters=filters)
             return [(int(space.rows[i]), s) for i, s in zip(ranking.indices, ranking.scores, strict=True)]
