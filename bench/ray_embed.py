@@ -72,3 +72,10 @@ def bench_ray(n_texts: int = 1000, model: str = "minilm") -> dict:
             "seconds": round(time.perf_counter() - start, 2),
         }
     return row
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(bench_ray(int(sys.argv[1]) if len(sys.argv) > 1 else 1000)))
