@@ -409,17 +409,29 @@ def load_recommender(
     encoder = get_encoder(model)
     vectors, report, index = catalog_vectors(catalog, encoder, progress=progress)
     viewing = load_viewing(catalog, interactions)
-    recommender = Recommender(
+    recommender = assemble_recommender(catalog, encoder, vectors, index, viewing, load_learned(catalog, encoder))
+    return recommender, report
+
+
+def assemble_recommender(
+    catalog: Catalog,
+    encoder: Encoder,
+    vectors: np.ndarray,
+    index: VectorIndex | None,
+    viewing: Viewing | None,
+    learned: LearnedModel | UnavailableModel,
+) -> Recommender:
+    """One wiring of a catalog's pieces: the command line loads them here, the app caches each one separately."""
+    return Recommender(
         catalog,
         vectors,
         encoder,
         collaborative=viewing.model if viewing else None,
-        learned=load_learned(catalog, encoder),
+        learned=learned,
         likes=viewing.likes if viewing else None,
         fusion=find_fusion_weights(catalog.name, encoder.name),
         index=index,
     )
-    return recommender, report
 
 
 def load_learned(catalog: Catalog, encoder: Encoder) -> LearnedModel | UnavailableModel:

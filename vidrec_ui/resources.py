@@ -11,6 +11,7 @@ import streamlit as st
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.core.settings import CATALOG, extra_catalog
+from vidrec_core.data.embed_kept import embed_job_key
 from vidrec_core.data.kept import KeptCatalog, KeptCatalogs, is_kept_catalog
 from vidrec_core.data.load import open_catalog
 from vidrec_core.data.personas import Persona, load_personas
@@ -18,10 +19,11 @@ from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder, label
 from vidrec_core.learn.adapter import LearnedModel
-from vidrec_core.learn.artefacts import UnavailableModel, find_fusion_weights
+from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.collaborative import Viewing
 from vidrec_core.profile.registry import USES_FUSION
-from vidrec_core.recommender import Recommender, catalog_vectors, load_learned, load_viewing
+from vidrec_core.recommender import Recommender, assemble_recommender, catalog_vectors, load_learned, load_viewing
+from vidrec_ui.jobs import follow_jobs, job_runner
 from vidrec_ui.retrieval import SessionRecommender, session_mode
 from vidrec_ui.text import md_escape
 
@@ -84,16 +86,8 @@ def cached_recommender(path: str, model: str) -> Recommender:
     catalog = cached_catalog(path)
     encoder = cached_encoder(model)
     vectors, _, index = catalog_vectors(catalog, encoder)  # memory-mapped when the catalog has a vector index
-    viewing = cached_viewing(path)
-    recommender = Recommender(
-        catalog,
-        vectors,
-        encoder,
-        collaborative=viewing.model if viewing else None,
-        learned=cached_learned(path, model),
-        likes=viewing.likes if viewing else None,
-        fusion=find_fusion_weights(catalog.name, encoder.name),
-        index=index,
+    recommender = assemble_recommender(
+        catalog, encoder, vectors, index, cached_viewing(path), cached_learned(path, model)
     )
     if recommender.default_strategy.name in USES_FUSION:
         _ = recommender.fusion_scorer  # the words and names index, built once here rather than on the first edit
@@ -122,6 +116,15 @@ def current_recommender() -> Recommender | None:
     model = st.session_state.get("model", DEFAULT_ENCODER)
     kept = kept_catalog_at(path)
     if kept is not None and not kept.is_embedded(model) and kept.rows > INLINE_EMBED_LIMIT:
+        key = embed_job_key(kept.slug, model)
+        job = job_runner().get(key)
+        if job is not None and job.active:
+            st.info(
+                f"The catalog '{md_escape(kept.name)}' is being embedded with {label(model)} now "
+                f"({kept.rows:,} videos). This page shows its results when the job ends; the Data page can cancel it."
+            )
+            follow_jobs([key], "embedding_wait")
+            return None
         st.info(
             f"The catalog '{md_escape(kept.name)}' is not embedded with {label(model)} yet "
             f"({kept.rows:,} videos). "

@@ -204,3 +204,28 @@ def test_deleting_a_catalog_stops_its_embedding_and_says_why():
     finally:
         release.set()
         assert blocker.wait(60)
+
+
+def test_a_page_waiting_for_an_embedding_job_says_it_runs_and_then_what_is_left(monkeypatch):
+    import threading
+
+    from vidrec_core.data.embed_kept import embed_job_key
+    from vidrec_ui import resources
+    from vidrec_ui.jobs import job_runner
+
+    monkeypatch.setattr(resources, "INLINE_EMBED_LIMIT", 0)  # this small catalog counts as one too big to embed inline
+    catalog = prepare_catalog(pd.DataFrame({"title": ["A", "B", "C"]}), {"title": "title"}, name="x").catalog
+    kept = KeptCatalogs().add(catalog, name="Pending", model="minilm")
+    release = threading.Event()
+    job = job_runner().submit(embed_job_key(kept.slug, "minilm"), lambda ctx: release.wait(300), title="Embedding")
+    try:
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+        at.session_state["pending_catalog"] = (str(kept.path), None)
+        at.run()
+        assert not at.exception, at.exception
+        assert "'Pending' is being embedded with" in texts(at, "info")
+    finally:
+        release.set()
+        assert job.wait(60)
+    at.run()
+    assert "'Pending' is not embedded with" in texts(at, "info") and "being embedded" not in texts(at, "info")
