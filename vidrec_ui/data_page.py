@@ -37,7 +37,7 @@ from vidrec_core.data.schema import EXTRA_PREFIX, Catalog, guess_column_roles
 from vidrec_core.embed.registry import ENCODERS, label, max_tokens
 from vidrec_ui.jobs import POLL_SECONDS, job_runner, recently_ended, rerun_when_one_ends, show_job
 from vidrec_ui.resources import cached_encoder, kept_catalogs
-from vidrec_ui.sidebar import select_catalog
+from vidrec_ui.sidebar import SHARED_SERVER, select_catalog
 from vidrec_ui.text import md_escape
 
 # How the Data page names each column role.
@@ -464,6 +464,7 @@ def render_jobs() -> None:
 
 def render_kept() -> None:
     st.subheader("Kept catalogs")
+    st.caption(SHARED_SERVER)
     kept, problems = kept_catalogs()
     for problem in problems:
         st.warning(md_escape(problem))

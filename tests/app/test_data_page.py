@@ -117,6 +117,7 @@ def test_sidebar_lists_kept_catalogs_and_the_model_follows_the_catalog():
 
     at.switch_page("pages/data.py")
     at.run()
+    assert "Everyone using this server shares its kept catalogs" in texts(at.main, "caption")
     at.text_input(key=f"data_rename_{kept.slug}").set_value("Renamed").run()
     at.button(key=f"data_rename_button_{kept.slug}").click().run()
     assert KeptCatalogs().get(kept.slug).name == "Renamed"
