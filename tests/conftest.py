@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 
 from vidrec_core.data.schema import Catalog, catalog_from_records
@@ -99,6 +103,19 @@ def fake_encoder() -> FakeEncoder:
 def tiny_recommender(tiny_catalog: Catalog, fake_encoder: FakeEncoder) -> Recommender:
     vectors, _ = embed_texts(fake_encoder, tiny_catalog.texts)
     return Recommender(tiny_catalog, vectors, fake_encoder)
+
+
+SUITE_DATA_DIR = tempfile.mkdtemp(prefix="vidrec_tests_")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before any fixture runs (module-scoped AppTests included), point the data folder away from the checkout, so
+    the suite never writes into, or reads from, a developer's own saved histories and kept catalogs."""
+    os.environ["VIDREC_DATA_DIR"] = SUITE_DATA_DIR
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(SUITE_DATA_DIR, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
