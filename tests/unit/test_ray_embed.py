@@ -77,13 +77,16 @@ def run_cli(data_dir, *args: str) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A suite started in the background by a non-interactive shell inherits SIGINT ignored, and so would the
+        # command; as typed in a terminal, Ctrl-C must reach it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
 
 
 def test_ctrl_c_stops_the_cli_keeps_finished_shards_and_a_rerun_embeds_the_rest(tmp_path):
     """The whole command on its own local Ray: Ctrl-C mid-run exits 130 with finished shards kept, and the rerun's
     JSON says how many it skipped and embedded. The texts are long, so each of Ray's eight blocks takes the fake
-    encoder seconds: the run is still going when the first shard appears (short texts raced the signal)."""
+    encoder seconds: the run is still going when the first shard appears."""
     videos = 800
     catalog = tmp_path / "long.csv"
     pd.DataFrame(
