@@ -4,13 +4,14 @@ above VIDREC_INDEX_FROM that has none. The sidebar also says the server is share
 
 from __future__ import annotations
 
+# The test command installs requirements-scale.txt: a missing scale dependency fails here, never skips.
+import lancedb  # noqa: F401
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import titles
 from vidrec_core.core.paths import REPO_ROOT
 
-pytest.importorskip("lancedb", reason="LanceDB is a scale dependency: pip install -r requirements-scale.txt")
 pytestmark = pytest.mark.app
 
 

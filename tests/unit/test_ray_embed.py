@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+# The test command installs requirements-scale.txt: a missing scale dependency fails here, never skips.
+import ray
+
 from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.embed.encoders import FakeEncoder
+from vidrec_core.embed.ray_engine import embed_on_ray
 from vidrec_core.embed.store import EmbeddingStore, embed_texts, text_hash
-
-ray = pytest.importorskip("ray", reason="Ray is a scale dependency: pip install -r requirements-scale.txt")
-
-from vidrec_core.embed.ray_engine import embed_on_ray  # noqa: E402
 
 TEXTS = [f"video {i} about {['space', 'ghosts', 'love', 'courts'][i % 4]} and topic {i % 37}" for i in range(400)]
 

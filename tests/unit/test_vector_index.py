@@ -9,6 +9,8 @@ import os
 import subprocess
 import sys
 
+# The test command installs requirements-scale.txt: a missing scale dependency fails here, never skips.
+import lancedb  # noqa: F401
 import numpy as np
 import pytest
 
@@ -17,15 +19,12 @@ from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.data.schema import catalog_from_records
 from vidrec_core.embed.encoders import FakeEncoder
 from vidrec_core.embed.store import embed_texts
-from vidrec_core.rank.filters import Filters
-from vidrec_core.recommender import Recommender
-
-pytest.importorskip("lancedb", reason="LanceDB is a scale dependency: pip install -r requirements-scale.txt")
-
 from vidrec_core.index.build import build_index, find_index, vectors_from_store
 from vidrec_core.index.lance import VectorIndexError
 from vidrec_core.index.retrieve import RetrievalSettings, VectorIndex
 from vidrec_core.index.where import prefilter
+from vidrec_core.rank.filters import Filters
+from vidrec_core.recommender import Recommender
 
 TOPICS = {
     "Science Fiction": "astronaut rocket orbit planet station alien mars launch",
