@@ -239,8 +239,9 @@ def evaluate(
     baselines = [m for m in methods if m in BASELINES]
     strategies = [m for m in methods if m in STRATEGIES]
     models = list(settings.models)
+    fit_names = [n for n in ("all", "held-out") if any(fit_of_view[v] == n and views[v].users for v in views)]
     plan = Plan(
-        _plan_weight(views, baselines, strategies, models),
+        _plan_weight(views, baselines, strategies, models, len(fit_names)),
         report,
         should_stop or (lambda: False),
     )
@@ -254,12 +255,11 @@ def evaluate(
     diversity_space = spaces[models[0]]
 
     fits: dict[str, Fit] = {}
-    for name, train, held_out in (("all", split.train, None), ("held-out", cold_split.train, new)):
-        if any(fit_of_view[v] == name and views[v].users for v in views):
-            plan.step(
-                f"{name} training data: popularity, item-kNN, EASE (λ on a validation split)", STEP_WEIGHTS["fit"]
-            )
-            fits[name] = Fit.of(train, n_items, held_out)
+    training = {"all": (split.train, None), "held-out": (cold_split.train, new)}
+    for name in fit_names:
+        plan.step(f"{name} training data: popularity, item-kNN, EASE (λ on a validation split)", STEP_WEIGHTS["fit"])
+        train, held_out = training[name]
+        fits[name] = Fit.of(train, n_items, held_out)
     fusion_info: dict[str, dict] = {}
     if "held-out" in fits and any(m in USES_FUSION for m in strategies):
         for model in models:
@@ -312,8 +312,8 @@ def evaluate(
                     per = rank_users(scorer, data, n_items, k, diversity_space, novelty_of, settings.seed)
                 per_user[(method, encoder)] = per
                 timings[(method, encoder)] = time.perf_counter() - t0
-        rows += _rows(view, data, per_user, timings, n_items, samples)
-        best = next((r.baseline for r in rows if r.view == view and r.baseline), None)
+        view_rows, best = _rows(view, data, per_user, timings, n_items, samples)
+        rows += view_rows
         info_views[view] = {
             "users": len(data.users),
             "k": k,
@@ -360,15 +360,15 @@ def _row_weight(method: str) -> float:
     return STEP_WEIGHTS["fusion-rows"] if method in USES_FUSION else 1.0
 
 
-def _plan_weight(views: dict, baselines: list[str], strategies: list[str], models: list[str]) -> float:
+def _plan_weight(views: dict, baselines: list[str], strategies: list[str], models: list[str], fits: int) -> float:
     rows = sum(
         len(baselines) + sum(_row_weight(m) for m in strategies) * len(models) for data in views.values() if data.users
     )
-    fixed = 2 * STEP_WEIGHTS["fit"]
+    fixed = fits * STEP_WEIGHTS["fit"]
     if any(m in USES_FUSION for m in strategies):
         fixed += STEP_WEIGHTS["fusion"] * len(models)
     if any(m in LEARNED_STRATEGIES for m in strategies):
-        fixed += 2 * STEP_WEIGHTS["learned"] * len(models)
+        fixed += fits * STEP_WEIGHTS["learned"] * len(models)
     return rows + fixed
 
 
@@ -379,8 +379,8 @@ def _rows(
     timings: dict[tuple[str, str], float],
     n_items: int,
     samples: np.ndarray,
-) -> list[ResultRow]:
-    """One row per method, compared user by user with the view's best baseline (NDCG)."""
+) -> tuple[list[ResultRow], str | None]:
+    """One row per method, compared user by user with the view's best baseline (NDCG); and that baseline."""
     baselines = [key for key in per_user if key[0] in BASELINES]
     best = max(baselines, key=lambda key: per_user[key].ndcg.mean()) if baselines else None
     rows = []
@@ -401,4 +401,4 @@ def _rows(
                 seconds=round(timings[(method, encoder)], 3),
             )
         )
-    return rows
+    return rows, best[0] if best is not None else None
