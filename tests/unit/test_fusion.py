@@ -10,12 +10,16 @@ from vidrec_core.data.schema import catalog_from_records
 from vidrec_core.embed.encoders import FakeEncoder
 from vidrec_core.learn.fusion import (
     FEATURES,
+    FUSION_REGULARISATION,
+    Z_CLIP,
     FusionFeatures,
     FusionModel,
     FusionScorer,
     FusionWeights,
     HistoryInput,
     like_counts,
+    softmax_ranking,
+    standardised,
     text_prior,
     zscore_rows,
 )
@@ -117,3 +121,41 @@ def test_scorer_names_the_evidence_that_carried_each_video(setting):
     assert scores.shape == (len(catalog),) and set(evidence) == {"people", "meaning"}
     best = int(np.argmax(np.where(np.isin(np.arange(len(catalog)), [10, 11]), -np.inf, scores)))
     assert best in (12, 13, 14) and evidence["people"][best] > evidence["meaning"][best]
+
+
+def test_a_name_shared_with_one_video_in_thousands_counts_at_most_three_spreads():
+    sparse = np.zeros((1, 5000), dtype=np.float32)
+    sparse[0, :3] = 1.0  # unclipped, these stand about 40 spreads out
+    z = standardised(
+        {"people": sparse, "genres": np.linspace(0, 1, 5000, dtype=np.float32)[None]}, ["people", "genres"]
+    )
+    assert z[0, 0, 0] == Z_CLIP and z[..., 1].max() < Z_CLIP and z.min() >= -Z_CLIP
+
+
+def test_softmax_ranking_puts_weight_on_the_feature_that_finds_the_liked_video():
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(300, 20, 2))
+    liked = np.zeros((300, 20))
+    liked[np.arange(300), z[..., 0].argmax(axis=1)] = 1.0  # feature 0 finds it; feature 1 is noise
+    weights = softmax_ranking(z, liked, regularisation=1.0)
+    assert weights[0] > 1.0 and abs(weights[1]) < 0.2
+    assert np.abs(softmax_ranking(z, liked, regularisation=1e4)).max() < weights[0] / 5  # a strong prior shrinks
+
+
+def test_regularisation_is_chosen_on_splits_left_out(setting):
+    catalog, items, lexical, histories = setting
+    model = FusionModel().fit(histories, lambda held: FusionFeatures(lexical, items), len(catalog), min_history=2)
+    assert model.info["regularisation"] in FUSION_REGULARISATION
+    assert model.info["objective"].startswith("softmax")
+
+
+def test_genre_share_is_the_part_of_a_video_in_genres_the_history_watches():
+    records = [
+        {"id": str(i), "title": f"T{i}", "overview": "x", "genres": genres, "year": 2000}
+        for i, genres in enumerate(["Horror", "Horror|Thriller", "Horror", "Thriller|Mystery|Crime", "Comedy"])
+    ]
+    catalog = catalog_from_records(records, name="genres")
+    features = FusionFeatures(LexicalIndex(catalog), FakeEncoder(dim=8).encode(catalog.texts))
+    share = features.compute([HistoryInput.of_rows([0, 1], features.items)], np.arange(5))["genre_share"][0]
+    # the history: all Horror, half Thriller. A pure horror film beats a thriller that merely shares one genre.
+    assert np.allclose(share, [1.0, 0.75, 1.0, 0.5 / 3, 0.0])

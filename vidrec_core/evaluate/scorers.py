@@ -32,7 +32,6 @@ from vidrec_core.learn.collaborative import (
 from vidrec_core.learn.config import SHIPPED_CONFIG, LearnProgress
 from vidrec_core.learn.fusion import (
     FEATURES,
-    FUSION_REGULARISATION,
     FusionFeatures,
     FusionModel,
     FusionScorer,
@@ -157,8 +156,9 @@ def fusion_weights_for(
         return FusionFeatures(lexical, items, text_prior(items, likes, set_aside | held_out))
 
     examples = pseudo_new_examples(fit.train, builder, fit.n_items)
-    model = FusionModel(examples.fit(FEATURES, FUSION_REGULARISATION), examples.info)
-    return model, {**examples.info, "weights": model.weights}
+    strength = examples.choose_regularisation(FEATURES)
+    model = FusionModel(examples.fit(FEATURES, strength), {**examples.info, "regularisation": strength})
+    return model, {**model.info, "weights": model.weights}
 
 
 def strategy_scorer(name: str, split: HasHistories, catalog: Catalog, items: np.ndarray, fit: Fit, encoder: str):

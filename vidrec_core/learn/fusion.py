@@ -3,11 +3,13 @@
 Any video with text gets the same features: how close in meaning it is to the history's videos (kept apart, not
 averaged), word overlap with them, shared people per field (director, cast, creator), shared tags and genres, the
 gap to the years the person watches, the share of the history in its language, and, where the catalog has a viewing
-log, a likability prior read from its text. Each feature is standardised within one person's candidates, so a
-weight means "one spread of this feature is worth w", whatever the catalog. The weights come from a logistic
-regression fitted on warm videos only: some watched videos are set aside as if they were new, and the model learns
-which features find them among all set-aside videos. No feature needs a video to have been watched, so the same
-weights rank new videos and catalogs with no viewing log at all.
+log, a likability prior read from its text. Each feature is standardised over the catalog for one person and held
+within three spreads, so a weight means "one spread of this feature is worth w", whatever the catalog, and a name
+shared with one video among thousands cannot drown the rest. The weights come from a listwise (softmax) ranking
+model fitted on warm videos only: some watched videos are set aside as if they were new, and the model learns which
+features rank the ones each person liked first among all set-aside videos; its regularisation is chosen by
+validation across the set-aside splits. No feature needs a video to have been watched, so the same weights rank new
+videos and catalogs with no viewing log at all.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ FEATURES: tuple[str, ...] = (
     *(f"{f}_bm25" for f in PEOPLE_FIELDS),
     "tags",
     "genres",
+    "genre_share",
     "year_gap",
     "year_z",
     "language",
@@ -53,6 +56,7 @@ FEATURE_LABELS = {
     "creator_bm25": "BM25 of shared creators, channels, uploaders or authors",
     "tags": "shared tags / keywords",
     "genres": "genre overlap",
+    "genre_share": "share of the video's genres that the history watches",
     "year_gap": "closeness to the years the history watches",
     "year_z": "closeness to the history's years, relative to their spread",
     "language": "share of the history in the video's language",
@@ -63,11 +67,15 @@ EVIDENCE_GROUPS: dict[str, tuple[str, ...]] = {
     "people": ("people", "people_max", *(f"{f}_bm25" for f in PEOPLE_FIELDS)),
     "meaning": ("meaning_kernel", "meaning_top3", "meaning_mean"),
     "words": ("words_max", "words_mean", "tags"),
-    "genres": ("genres",),
+    "genres": ("genres", "genre_share"),
     "years": ("year_gap", "year_z"),
 }
-FUSION_REGULARISATION = 0.01  # logistic regression's C: strong, so the weights stay smooth across catalogs
+# The ranking model's L2 strength (in histories' worth of evidence), chosen per fit by validation among these. Strong
+# priors keep the weights smooth across catalogs; on both logs measured, the choice lands at 300 or 1,000.
+FUSION_REGULARISATION: tuple[float, ...] = (30.0, 100.0, 300.0, 1000.0)
+Z_CLIP = 3.0  # a feature counts at most this many spreads from a person's mean (see `standardised`)
 CHUNK = 65_536  # candidates per dense block: a history of 2,000 events over a million videos stays bounded
+REFERENCE_VIDEOS = 20_000  # pseudo-new features are standardised over the catalog, or this many videos of it
 
 
 @dataclass(frozen=True)
@@ -95,8 +103,11 @@ def zscore_rows(matrix: np.ndarray) -> np.ndarray:
 
 
 def standardised(features: dict[str, np.ndarray], names: Sequence[str]) -> np.ndarray:
-    """(histories, candidates, len(names)) of per-history z-scores."""
-    return np.stack([zscore_rows(np.nan_to_num(features[n].astype(np.float64))) for n in names], axis=-1)
+    """(histories, candidates, len(names)) of per-history z-scores, held within ±`Z_CLIP`. Sparse evidence has a
+    long tail: a director shared with 3 of 5,000 videos stands 40 spreads out, so unclipped it outweighs every
+    other feature together (a horror fan got Furious 7 for its director, James Wan)."""
+    z = np.stack([zscore_rows(np.nan_to_num(features[n].astype(np.float64))) for n in names], axis=-1)
+    return np.clip(z, -Z_CLIP, Z_CLIP, out=z)
 
 
 class FusionFeatures:
@@ -111,6 +122,7 @@ class FusionFeatures:
         self.years = frame["year"].astype("float64").to_numpy()
         self.languages = frame["language"].to_numpy(dtype=object)
         self._full_columns: dict[str, sp.csc_matrix] = {}
+        self._presence: sp.csr_matrix | None = None
 
     def compute(self, histories: Sequence[HistoryInput], candidates: np.ndarray) -> dict[str, np.ndarray]:
         """Raw features, each (len(histories), len(candidates)) float32."""
@@ -132,6 +144,12 @@ class FusionFeatures:
         if self.prior is not None:
             out["text_prior"] = np.broadcast_to(self.prior[candidates], (n, m)).astype(np.float32)
         return out
+
+    def _genre_presence(self) -> sp.csr_matrix:
+        """Which genres each video has (0/1), for `genre_share`."""
+        if self._presence is None:
+            self._presence = (self.lexical.genres > 0).astype(np.float32).tocsr()
+        return self._presence
 
     def _subset(self, candidates: np.ndarray) -> np.ndarray | None:
         """None for the whole catalog in order (no slicing needed), else the candidates."""
@@ -174,7 +192,13 @@ class FusionFeatures:
             out["words_max"][u] = words.max(axis=0)
             out["words_mean"][u] = words.mean(axis=0)
             genres = self.lexical.genres
-            out["genres"][u] = (genres[rows] @ self._columns("genres", genres, candidates)).toarray().mean(axis=0)
+            genre_columns = self._columns("genres", genres, candidates)
+            out["genres"][u] = (genres[rows] @ genre_columns).toarray().mean(axis=0)
+            presence = self._genre_presence()
+            present = self._columns("genre_presence", presence, candidates)
+            watched = np.asarray(presence[rows].mean(axis=0)).ravel()  # share of the history in each genre
+            per_video = np.asarray(present.sum(axis=0)).ravel()
+            out["genre_share"][u] = (present.T @ watched) / np.maximum(per_video, 1.0)
             people = self.lexical.people.get("people")
             if people is not None:
                 shared = people.counts[rows] @ self._columns("people", people.weights, candidates)
@@ -238,32 +262,97 @@ class FusionModel:
         seeds: Sequence[int] = (1, 2, 3),
         fraction: float = 0.1,
         min_history: int = 3,
-        regularisation: float = FUSION_REGULARISATION,
+        regularisation: float | None = None,
         use_prior: bool = True,
     ) -> FusionModel:
-        """Fit the weights on pseudo-new videos (see `pseudo_new_examples`)."""
+        """Fit the weights on pseudo-new videos (see `pseudo_new_examples`); `regularisation` None chooses it."""
         examples = pseudo_new_examples(train_histories, builder, n_items, seeds, fraction, min_history)
         names = [n for n in FEATURES if use_prior or n != "text_prior"]
-        self.weights = examples.fit(names, regularisation)
-        self.info = {**examples.info, "regularisation": regularisation}
+        strength = examples.choose_regularisation(names) if regularisation is None else regularisation
+        self.weights = examples.fit(names, strength)
+        self.info = {**examples.info, "regularisation": strength}
         return self
 
 
 @dataclass(frozen=True)
-class Examples:
-    """Per-history z-scored features of (history, set-aside video) pairs, and whether the person liked the video."""
+class Split:
+    """One pseudo-new split: per-history z-scored features of the set-aside videos (histories, candidates,
+    features, in `FEATURES` order) and which of them each person liked."""
 
-    features: dict[str, np.ndarray]
+    z: np.ndarray
     liked: np.ndarray
+
+
+@dataclass(frozen=True)
+class Examples:
+    """The pseudo-new splits a fit learns from."""
+
+    splits: list[Split]
     info: dict
 
-    def fit(self, names: Sequence[str], regularisation: float) -> dict[str, float]:
-        """Logistic regression weights (z-score units) of the named features."""
-        from sklearn.linear_model import LogisticRegression
+    def fit(
+        self, names: Sequence[str], regularisation: float, splits: Sequence[Split] | None = None
+    ) -> dict[str, float]:
+        """Weights (z-score units) of the named features: a softmax over each person's candidates, fitted so the
+        videos they liked come first (listwise, like the ranking it serves), with an L2 prior of `regularisation`."""
+        columns = [FEATURES.index(n) for n in names]
+        used = self.splits if splits is None else splits
+        z = np.concatenate([part.z[..., columns] for part in used])
+        target = np.concatenate([part.liked for part in used]).astype(np.float64)
+        target /= target.sum(axis=1, keepdims=True)
+        return {n: round(float(w), 6) for n, w in zip(names, softmax_ranking(z, target, regularisation), strict=True)}
 
-        x = np.stack([self.features[n] for n in names], axis=1)
-        model = LogisticRegression(C=regularisation, max_iter=5000).fit(x, self.liked)
-        return {n: round(float(w), 6) for n, w in zip(names, model.coef_[0], strict=True)}
+    def choose_regularisation(self, names: Sequence[str], choices: Sequence[float] = FUSION_REGULARISATION) -> float:
+        """The strength whose weights, fitted without one split, rank that split's liked videos best (NDCG@20),
+        summed over the splits left out in turn. With a single split there is nothing to validate on."""
+        if len(self.splits) < 2:
+            return float(choices[len(choices) // 2])
+        columns = [FEATURES.index(n) for n in names]
+        quality = []
+        for strength in choices:
+            total = 0.0
+            for left_out, split in enumerate(self.splits):
+                rest = [part for n, part in enumerate(self.splits) if n != left_out]
+                weights = np.array(list(self.fit(names, strength, rest).values()))
+                total += float(ndcg_at(split.z[..., columns] @ weights, split.liked, 20).sum())
+            quality.append(total)
+        return float(choices[int(np.argmax(quality))])
+
+
+def softmax_ranking(z: np.ndarray, target: np.ndarray, regularisation: float) -> np.ndarray:
+    """Weights w minimising, over histories, the cross-entropy between `target` (each row sums to 1) and the softmax
+    of z @ w across that history's candidates, plus regularisation/2 * |w|^2."""
+    from scipy.optimize import minimize
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        scores = z @ w
+        scores -= scores.max(axis=1, keepdims=True)
+        log_total = np.log(np.exp(scores).sum(axis=1))
+        p = np.exp(scores - log_total[:, None])
+        value = float((log_total - (target * scores).sum(axis=1)).sum()) + regularisation / 2 * float(w @ w)
+        return value, np.einsum("um,umf->f", p - target, z) + regularisation * w
+
+    return minimize(loss, np.zeros(z.shape[-1]), jac=True, method="L-BFGS-B").x
+
+
+def ndcg_at(scores: np.ndarray, liked: np.ndarray, k: int) -> np.ndarray:
+    """NDCG@k of each row of `scores` (histories, candidates) against the boolean `liked`."""
+    k = min(k, scores.shape[1])
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
+    discount = 1.0 / np.log2(np.arange(2, k + 2))
+    gained = (np.take_along_axis(liked, order, axis=1) * discount).sum(axis=1)
+    ideal = np.array([discount[: min(int(n), k)].sum() for n in liked.sum(axis=1)])
+    return np.divide(gained, ideal, out=np.zeros_like(gained), where=ideal > 0)
+
+
+def reference_rows(candidates: np.ndarray, n_items: int, seed: int) -> np.ndarray:
+    """The videos a split standardises over: the whole catalog as the app scores it, or, above
+    `REFERENCE_VIDEOS`, the candidates and a seeded sample of the rest (the spreads barely move; the cost does)."""
+    if n_items <= REFERENCE_VIDEOS:
+        return np.arange(n_items)
+    others = np.setdiff1d(np.arange(n_items), candidates)
+    sample = np.random.default_rng([seed, 9]).choice(others, REFERENCE_VIDEOS - len(candidates), replace=False)
+    return np.sort(np.concatenate([candidates, sample]))
 
 
 def pseudo_new_examples(
@@ -274,16 +363,16 @@ def pseudo_new_examples(
     fraction: float = 0.1,
     min_history: int = 3,
 ) -> Examples:
-    """Training pairs from warm videos only. For each seed, a `fraction` of the videos seen in `train_histories` is
+    """Training splits from warm videos only. For each seed, a `fraction` of the videos seen in `train_histories` is
     set aside as if new; each person's other videos are the history, and the set-aside videos they liked are the
-    positives among all set-aside candidates. `builder(set_aside)` returns the features with any log-fitted part
-    (the text prior) fitted without the set-aside videos."""
+    positives among all set-aside candidates. Features are standardised over the catalog, as when the app scores
+    it, and the candidates' columns kept. `builder(set_aside)` returns the features with any log-fitted part (the
+    text prior) fitted without the set-aside videos."""
     histories_all = [np.asarray(h, dtype=np.int64) for h in train_histories]
     seen = np.unique(np.concatenate([h for h in histories_all if len(h)] or [np.zeros(0, np.int64)]))
     if len(seen) < 2:
         raise ValueError("The viewing log holds fewer than two videos: no fusion weights can be learned from it.")
-    parts: dict[str, list[np.ndarray]] = {n: [] for n in FEATURES}
-    liked: list[np.ndarray] = []
+    splits: list[Split] = []
     users = positives = 0
     for seed in seeds:
         held = np.zeros(n_items, dtype=bool)
@@ -300,41 +389,50 @@ def pseudo_new_examples(
                 targets.append(np.unique(h[mask]))
         if not histories:
             continue
-        z = standardised(features.compute(histories, candidates), FEATURES)
-        for i, name in enumerate(FEATURES):
-            parts[name].append(z[..., i].ravel())
-        liked.append(np.stack([np.isin(candidates, t) for t in targets]).ravel().astype(np.int8))
+        reference = reference_rows(candidates, n_items, seed)
+        columns = np.searchsorted(reference, candidates)
+        step = max(1, 4_000_000 // len(reference))  # histories per block: about 4M feature cells at a time
+        z = np.concatenate(
+            [
+                standardised(features.compute(histories[s : s + step], reference), FEATURES)[:, columns]
+                for s in range(0, len(histories), step)
+            ]
+        )
+        splits.append(Split(z.astype(np.float32), np.stack([np.isin(candidates, t) for t in targets])))
         users += len(histories)
         positives += int(sum(len(t) for t in targets))
-    if not liked or not any(y.any() for y in liked):
+    if not splits or not any(part.liked.any() for part in splits):
         raise ValueError(
             f"No history has {min_history} or more other videos and a set-aside one: too little viewing to learn "
             "fusion weights from."
         )
     info = {
-        "pseudo_new_splits": len(liked),
+        "pseudo_new_splits": len(splits),
         "users": users,
         "positives": positives,
-        "pairs": int(sum(len(y) for y in liked)),
+        "pairs": int(sum(part.liked.size for part in splits)),
         "fraction": fraction,
         "seeds": list(seeds),
+        "objective": "softmax over each history's set-aside videos",
     }
-    return Examples({n: np.concatenate(v) for n, v in parts.items()}, np.concatenate(liked), info)
+    return Examples(splits, info)
 
 
 def fit_fusion_weights(
     train_histories: Sequence[np.ndarray],
     builder: Callable[[np.ndarray], FusionFeatures],
     n_items: int,
-    regularisation: float = FUSION_REGULARISATION,
+    regularisation: float | None = None,
     **kwargs,
 ) -> FusionWeights:
-    """Both weight sets (with and without the text prior) from one set of pseudo-new examples."""
+    """Both weight sets (with and without the text prior) from one set of pseudo-new examples; `regularisation`
+    None chooses it by validation for each set."""
     examples = pseudo_new_examples(train_histories, builder, n_items, **kwargs)
-    info = {**examples.info, "regularisation": regularisation}
-    with_prior = FusionModel(examples.fit(FEATURES, regularisation), info)
-    without = FusionModel(examples.fit([n for n in FEATURES if n != "text_prior"], regularisation), info)
-    return FusionWeights(with_prior, without, info)
+    models = []
+    for names in (list(FEATURES), [n for n in FEATURES if n != "text_prior"]):
+        strength = examples.choose_regularisation(names) if regularisation is None else regularisation
+        models.append(FusionModel(examples.fit(names, strength), {**examples.info, "regularisation": strength}))
+    return FusionWeights(models[0], models[1], models[0].info)
 
 
 def text_prior(
