@@ -58,14 +58,15 @@ def test_space_persona_gets_space_films_from_content(minilm, strategy):
     assert scifi >= 7
 
 
-def test_the_default_s_picks_off_the_topic_come_from_viewers_and_say_so(minilm):
-    """The default (learned) blends in what MovieLens viewers of these films also liked, which brings in some
-    widely liked dramas; each such pick must say that viewers carried it, not pass as close in meaning."""
+def test_the_default_stays_on_a_narrow_taste_and_off_topic_picks_say_viewers_carried_them(minilm):
+    """The default (learned) blends in what MovieLens viewers of these films also liked, gated by the content: before
+    the gate, EASE's long tail put Forrest Gump, Shawshank and two more widely liked dramas into a space fan's ten.
+    Any pick off the topic must say that viewers carried it, not pass as close in meaning."""
     recommender, _ = minilm
     result = recommender.recommend(load_personas()["Space sci-fi fan"].history, k=10)
     assert result.strategy == recommender.default_strategy.name == "learned"
     off_topic = [r for r in result.recommendations if "Science Fiction" not in r.genres]
-    assert len(off_topic) <= 5
+    assert len(off_topic) <= 2, [r.title for r in off_topic]
     assert all("viewers of " in r.because for r in off_topic), [r.because for r in off_topic]
 
 

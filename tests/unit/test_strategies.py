@@ -9,6 +9,7 @@ from vidrec_core.profile.strategies import (
     EmbeddedHistory,
     StrategyContext,
     StrategyParams,
+    blend_collaborative,
     find_interests,
     recency_weights,
 )
@@ -167,3 +168,29 @@ def test_dates_order_the_history_for_recency():
     assert event_ages(events).tolist() == [0, 2, 1]
     undated = [Event(EventKind.INTEREST, "a", 1, when="2024-03-01"), Event(EventKind.INTEREST, "b", 2)]
     assert event_ages(undated).tolist() == [1, 0]
+
+
+class TailCollaborative:
+    """Viewers of video 0 liked the last video enormously (a long tail, as EASE's is) and the rest a little."""
+
+    def __init__(self, n_items):
+        self.known_ = np.ones(n_items, dtype=bool)
+
+    def scores(self, histories):
+        out = np.tile(np.linspace(0.0, 0.1, len(self.known_), dtype=np.float32), (histories.shape[0], 1))
+        out[:, -1] = 10.0
+        return out
+
+
+def test_a_gated_blend_lets_viewers_rerank_only_what_the_content_finds_plausible():
+    n = 200
+    own = np.linspace(1.0, 0.0, n).astype(np.float32)  # content: 0 (watched) first, the tail video last
+    items = np.eye(n, dtype=np.float32)
+    ctx = StrategyContext(items=items, collaborative=TailCollaborative(n), index_of={"v0": 0})
+    history = EmbeddedHistory([Event(EventKind.WATCHED, "v0", 1, matched_id="v0")], items[:1])
+    ungated = blend_collaborative(own, history, ctx, 0.2)
+    gated = blend_collaborative(own, history, ctx, 0.2, gated=True)
+    assert int(np.argmax(ungated.scores)) == n - 1  # the tail alone carries a video the content ranks last
+    assert int(np.argmax(gated.scores)) == 0 and gated.scores[-1] < gated.scores[n // 2]
+    # where the content is confident, viewers still count: the gate is open above CONTENT_GATE_AT
+    assert gated.collaborative_share[0] > 0.01 and gated.collaborative_share[-1] < ungated.collaborative_share[-1]

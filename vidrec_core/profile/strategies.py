@@ -299,12 +299,20 @@ def watched_rows(history: EmbeddedHistory, ctx: StrategyContext) -> list[int]:
     return [index_of[e.matched_id] for e in history.events if e.kind != EventKind.DISLIKED and e.matched_id in index_of]
 
 
-def blend_collaborative(own: np.ndarray, history: EmbeddedHistory, ctx: StrategyContext, weight: float) -> Blend | str:
+CONTENT_GATE_AT = 1.0  # own z-score at which a gated blend lets half the collaborative part through
+
+
+def blend_collaborative(
+    own: np.ndarray, history: EmbeddedHistory, ctx: StrategyContext, weight: float, gated: bool = False
+) -> Blend | str:
     """`own` scores blended, as z-scores, with the collaborative model's scores for the history's videos.
 
     A video nobody has interacted with borrows its collaborative part from the most similar videos that have
     interactions (`known_neighbours`, by text), so new videos compete on equal terms instead of being ignored or
-    over-promoted. Returns why there is no blend when the collaborative signal cannot apply.
+    over-promoted. `gated` lets the collaborative part count only where `own` already finds a video plausible (a
+    logistic gate centred at `CONTENT_GATE_AT` spreads): EASE's scores have a long tail (11 spreads for Aliens after
+    Apollo 13, where `own` tops out near 4), so ungated it filled a space fan's list with Forrest Gump and
+    Shawshank. Returns why there is no blend when the collaborative signal cannot apply.
     """
     if ctx.collaborative is None:
         return NO_INTERACTIONS
@@ -320,6 +328,8 @@ def blend_collaborative(own: np.ndarray, history: EmbeddedHistory, ctx: Strategy
     if ctx.known_neighbours is not None:
         unknown = np.flatnonzero(~known)
         collab_z[unknown] = collab_z[ctx.known_neighbours[unknown]].mean(axis=1)
+    if gated:
+        collab_z *= (1.0 / (1.0 + np.exp(CONTENT_GATE_AT - own_z))).astype(np.float32)
     blended = (1 - w) * own_z + w * collab_z
     parts = np.abs((1 - w) * own_z) + np.abs(w * collab_z) + 1e-9
     share = (np.abs(w * collab_z) / parts).astype(np.float32)
