@@ -19,6 +19,7 @@ pytestmark = pytest.mark.integration
 ANIMATION = "Toy Story\nFinding Nemo\nShrek\nThe Lion King"
 FREE_TEXT = "I love films about astronauts and space exploration\nsearch: stranded on another planet"
 TWO_TASTES = "The Notebook\nPride & Prejudice\nThe Conjuring\nInsidious"
+HORROR = "The Conjuring\nInsidious\nThe Exorcist\nSinister\nThe Shining"
 
 
 def recommend(history: str, *args: str) -> dict:
@@ -77,3 +78,6 @@ def test_a_catalog_without_a_log_defaults_to_fusion_and_stays_on_taste(no_log_ca
     assert share(recommend(FREE_TEXT, "--catalog", no_log_catalog), "Science Fiction") >= 0.5
     both = recommend(TWO_TASTES, "--catalog", no_log_catalog)
     assert share(both, "Romance") >= 0.2 and share(both, "Horror", "Thriller") >= 0.2
+    # Shared names are held within three spreads: James Wan's Furious 7 no longer rides on his horror films.
+    horror = recommend(HORROR, "--catalog", no_log_catalog)
+    assert share(horror, "Horror") >= 0.5 and "Furious 7" not in [r["title"] for r in horror["recommendations"]]
