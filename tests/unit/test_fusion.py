@@ -11,6 +11,7 @@ from vidrec_core.embed.encoders import FakeEncoder
 from vidrec_core.learn.fusion import (
     FEATURES,
     FUSION_REGULARISATION,
+    REFERENCE_VIDEOS,
     Z_CLIP,
     FusionFeatures,
     FusionModel,
@@ -18,6 +19,7 @@ from vidrec_core.learn.fusion import (
     FusionWeights,
     HistoryInput,
     like_counts,
+    reference_rows,
     softmax_ranking,
     standardised,
     text_prior,
@@ -159,3 +161,11 @@ def test_genre_share_is_the_part_of_a_video_in_genres_the_history_watches():
     share = features.compute([HistoryInput.of_rows([0, 1], features.items)], np.arange(5))["genre_share"][0]
     # the history: all Horror, half Thriller. A pure horror film beats a thriller that merely shares one genre.
     assert np.allclose(share, [1.0, 0.75, 1.0, 0.5 / 3, 0.0])
+
+
+def test_a_huge_catalog_is_standardised_over_the_candidates_and_a_seeded_sample():
+    candidates = np.array([5, 70_000, 199_999])
+    rows = reference_rows(candidates, 200_000, seed=1)
+    assert len(rows) == REFERENCE_VIDEOS and np.isin(candidates, rows).all() and (np.diff(rows) > 0).all()
+    assert np.array_equal(rows, reference_rows(candidates, 200_000, seed=1))
+    assert np.array_equal(reference_rows(candidates[:1], 4_803, seed=1), np.arange(4_803))  # small: the whole catalog

@@ -391,7 +391,7 @@ def pseudo_new_examples(
             continue
         reference = reference_rows(candidates, n_items, seed)
         columns = np.searchsorted(reference, candidates)
-        step = max(1, 4_000_000 // len(reference))  # histories per block: about 4M feature cells at a time
+        step = max(1, 1_000_000 // len(reference))  # histories per block: about 1M cells per feature at a time
         z = np.concatenate(
             [
                 standardised(features.compute(histories[s : s + step], reference), FEATURES)[:, columns]
