@@ -22,7 +22,8 @@ def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileRe
     content = fusion_strategy(history, ctx) if ctx.fusion is not None else nearest_strategy(history, ctx)
     if not history.positive.any():
         return content
-    blend = blend_collaborative(content.scores, history, ctx, float(np.clip(ctx.params.hybrid_weight, 0.0, 1.0)))
+    weight = float(np.clip(ctx.params.hybrid_weight, 0.0, 1.0))
+    blend = blend_collaborative(content.scores, history, ctx, weight, gated=True)
     if isinstance(blend, str):
         content.notes.append(blend)
         return content
