@@ -138,7 +138,9 @@ def bench_edit_loop(sizes: list[int], edits: int) -> list[dict]:
             catalog, vectors = synthetic_catalog(size, encoder.dim)
             recommender, label = Recommender(catalog, vectors, encoder), f"synthetic {size:,}"
         recommender.recommend("Alien\nsearch: warm up")  # first-call costs every server pays once
-        for strategy in ("mean", "multi-interest"):
+        # the sample also times its default (learned) and the no-log default (fusion); synthetic catalogs have neither
+        strategies = ("mean", "multi-interest", "fusion", "learned") if size == 0 else ("mean", "multi-interest")
+        for strategy in strategies:
             text, times, rank_times = base, [], []
             for i in range(edits):
                 text += f"\nsearch: {strategy} topic number {i} for {size}" if i % 2 == 0 else "\nGravity"
