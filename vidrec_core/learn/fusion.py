@@ -7,9 +7,9 @@ log, a likability prior read from its text. Each feature is standardised over th
 within three spreads, so a weight means "one spread of this feature is worth w", whatever the catalog, and a name
 shared with one video among thousands cannot drown the rest. The weights come from a listwise (softmax) ranking
 model fitted on warm videos only: some watched videos are set aside as if they were new, and the model learns which
-features rank the ones each person liked first among all set-aside videos; its regularisation is chosen by
-validation across the set-aside splits. No feature needs a video to have been watched, so the same weights rank new
-videos and catalogs with no viewing log at all.
+features rank the ones each person liked first among all set-aside videos (no weight below zero: evidence only
+adds); its regularisation is chosen by validation across the set-aside splits. No feature needs a video to have been
+watched, so the same weights rank new videos and catalogs with no viewing log at all.
 """
 
 from __future__ import annotations
@@ -320,8 +320,13 @@ class Examples:
 
 
 def softmax_ranking(z: np.ndarray, target: np.ndarray, regularisation: float) -> np.ndarray:
-    """Weights w minimising, over histories, the cross-entropy between `target` (each row sums to 1) and the softmax
-    of z @ w across that history's candidates, plus regularisation/2 * |w|^2."""
+    """Weights w >= 0 minimising, over histories, the cross-entropy between `target` (each row sums to 1) and the
+    softmax of z @ w across that history's candidates, plus regularisation/2 * |w|^2.
+
+    Every feature measures evidence for a video (closer, shared, likelier), so no weight may be negative: more
+    evidence never counts against a video. Unbounded, the fit on MovieLens gave the history's language -0.15 and
+    paired year features of opposite signs, quirks of one log that would misrank elsewhere (a Chinese viewer's
+    Chinese videos pushed down); bounded, the sample's new-videos score was the same (0.2996 against 0.2992)."""
     from scipy.optimize import minimize
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
@@ -332,7 +337,8 @@ def softmax_ranking(z: np.ndarray, target: np.ndarray, regularisation: float) ->
         value = float((log_total - (target * scores).sum(axis=1)).sum()) + regularisation / 2 * float(w @ w)
         return value, np.einsum("um,umf->f", p - target, z) + regularisation * w
 
-    return minimize(loss, np.zeros(z.shape[-1]), jac=True, method="L-BFGS-B").x
+    bounds = [(0.0, None)] * z.shape[-1]
+    return minimize(loss, np.zeros(z.shape[-1]), jac=True, method="L-BFGS-B", bounds=bounds).x
 
 
 def ndcg_at(scores: np.ndarray, liked: np.ndarray, k: int) -> np.ndarray:
