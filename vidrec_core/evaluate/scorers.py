@@ -31,12 +31,10 @@ from vidrec_core.learn.collaborative import (
 )
 from vidrec_core.learn.config import SHIPPED_CONFIG, LearnProgress
 from vidrec_core.learn.fusion import (
-    FEATURES,
     FusionFeatures,
     FusionModel,
     FusionScorer,
     like_counts,
-    pseudo_new_examples,
     text_prior,
 )
 from vidrec_core.profile.history import Event, EventKind
@@ -155,9 +153,7 @@ def fusion_weights_for(
     def builder(set_aside: np.ndarray) -> FusionFeatures:
         return FusionFeatures(lexical, items, text_prior(items, likes, set_aside | held_out))
 
-    examples = pseudo_new_examples(fit.train, builder, fit.n_items)
-    strength = examples.choose_regularisation(FEATURES)
-    model = FusionModel(examples.fit(FEATURES, strength), {**examples.info, "regularisation": strength})
+    model = FusionModel().fit(fit.train, builder, fit.n_items)
     return model, {**model.info, "weights": model.weights}
 
 
