@@ -189,8 +189,8 @@ def test_a_gated_blend_lets_viewers_rerank_only_what_the_content_finds_plausible
     items = np.eye(n, dtype=np.float32)
     ctx = StrategyContext(items=items, collaborative=TailCollaborative(n), index_of={"v0": 0})
     history = EmbeddedHistory([Event(EventKind.WATCHED, "v0", 1, matched_id="v0")], items[:1])
-    ungated = blend_collaborative(own, history, ctx, 0.2)
-    gated = blend_collaborative(own, history, ctx, 0.2, gated=True)
+    ungated = blend_collaborative(own, history, ctx, 0.2, gated=False)
+    gated = blend_collaborative(own, history, ctx, 0.2)
     assert int(np.argmax(ungated.scores)) == n - 1  # the tail alone carries a video the content ranks last
     assert int(np.argmax(gated.scores)) == 0 and gated.scores[-1] < gated.scores[n // 2]
     # where the content is confident, viewers still count: the gate is open above CONTENT_GATE_AT

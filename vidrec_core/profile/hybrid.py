@@ -23,7 +23,7 @@ def hybrid_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileRe
     if not history.positive.any():
         return content
     weight = float(np.clip(ctx.params.hybrid_weight, 0.0, 1.0))
-    blend = blend_collaborative(content.scores, history, ctx, weight, gated=True)
+    blend = blend_collaborative(content.scores, history, ctx, weight)
     if isinstance(blend, str):
         content.notes.append(blend)
         return content

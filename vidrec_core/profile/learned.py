@@ -146,7 +146,7 @@ def _taste_scores(model: LearnedModel, history: EmbeddedHistory, ctx: StrategyCo
         own = ((1 - share) * zscore(own) + share * typed_scores(history, ctx)).astype(np.float32)
         z_scored = True
     weight = model.config.collaborative_weight
-    blend = blend_collaborative(own, history, ctx, weight, gated=True) if weight > 0 else None
+    blend = blend_collaborative(own, history, ctx, weight) if weight > 0 else None
     if blend is None or isinstance(blend, str):
         return TasteScores(own, z_scored=z_scored)
     return TasteScores(blend.scores.astype(np.float32), blend.collaborative_share, blend.collaborative_known, True)

@@ -303,16 +303,17 @@ CONTENT_GATE_AT = 1.0  # own z-score at which a gated blend lets half the collab
 
 
 def blend_collaborative(
-    own: np.ndarray, history: EmbeddedHistory, ctx: StrategyContext, weight: float, gated: bool = False
+    own: np.ndarray, history: EmbeddedHistory, ctx: StrategyContext, weight: float, gated: bool = True
 ) -> Blend | str:
     """`own` scores blended, as z-scores, with the collaborative model's scores for the history's videos.
 
     A video nobody has interacted with borrows its collaborative part from the most similar videos that have
     interactions (`known_neighbours`, by text), so new videos compete on equal terms instead of being ignored or
-    over-promoted. `gated` lets the collaborative part count only where `own` already finds a video plausible (a
-    logistic gate centred at `CONTENT_GATE_AT` spreads): EASE's scores have a long tail (11 spreads for Aliens after
-    Apollo 13, where `own` tops out near 4), so ungated it filled a space fan's list with Forrest Gump and
-    Shawshank. Returns why there is no blend when the collaborative signal cannot apply.
+    over-promoted. `gated` (the default, and what every strategy uses) lets the collaborative part count only where
+    `own` already finds a video plausible (a logistic gate centred at `CONTENT_GATE_AT` spreads): EASE's scores have
+    a long tail (11 spreads for Aliens after Apollo 13, where `own` tops out near 4), so ungated it filled a space
+    fan's list with Forrest Gump and Shawshank. Returns why there is no blend when the collaborative signal cannot
+    apply.
     """
     if ctx.collaborative is None:
         return NO_INTERACTIONS
