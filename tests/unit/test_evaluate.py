@@ -8,7 +8,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from vidrec_core.data.interactions import TitleYearIndex, interactions_from_frame, positives_by_user
+from vidrec_core.data.interactions import (
+    DROP_AMBIGUOUS_TITLE,
+    MATCHED_YEAR_ONE_OFF,
+    TitleYearIndex,
+    interactions_from_frame,
+    positives_by_user,
+)
 from vidrec_core.data.schema import catalog_from_records
 from vidrec_core.evaluate.config import EvalSettings, EvaluationError
 from vidrec_core.evaluate.metrics import coverage_estimate, per_user_metrics, rank_candidates, rank_users
@@ -271,3 +277,28 @@ def test_reading_is_computed_from_the_numbers():
     assert "hybrid (minilm) ranks highest" in text
     assert "not distinguishable from the best baseline (item-knn)" in text
     assert "1 of 2 strategy rows score clearly below item-knn" in text
+
+
+def test_a_title_a_year_off_or_under_its_bracketed_name_still_matches():
+    catalog = catalog_from_records(
+        [
+            {"id": "1", "title": "Army of Darkness", "year": 1992},
+            {"id": "2", "title": "Se7en", "year": 1995},
+            {"id": "3", "title": "Twins", "year": 1988},
+            {"id": "4", "title": "Twins", "year": 1990},
+        ]
+    )
+    index = TitleYearIndex(catalog)
+    assert index.lookup("Army of Darkness", 1993) == (0, MATCHED_YEAR_ONE_OFF)
+    assert index.lookup("Army of Darkness", 1992) == (0, None)
+    assert index.lookup("Army of Darkness", 1995)[0] is None  # three years off is another film
+    assert index.lookup("Seven (Se7en)", 1995) == (1, None)
+    assert index.lookup("Twins", 1989) == (None, DROP_AMBIGUOUS_TITLE)  # a year from two rows: neither taken
+    log = interactions_from_frame(
+        pd.DataFrame(
+            {"user": ["a", "a"], "timestamp": [1, 2], "title": ["Army of Darkness", "Se7en"], "year": [1993, 1995]}
+        ),
+        catalog,
+    )
+    assert list(log.frame["item_index"]) == [0, 1] and log.report.year_one_off == 1
+    assert "matched with the year one off: 1 rows" in " ".join(log.report.lines())

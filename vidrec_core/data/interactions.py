@@ -52,7 +52,8 @@ DROP_BAD_RATING = "bad rating"
 DROP_UNKNOWN_ITEM = "unknown item id"
 DROP_MISSING_ITEM = "no item id or title"
 DROP_UNKNOWN_TITLE = "title not in catalog"
-DROP_AMBIGUOUS_TITLE = "title ambiguous without a year"
+DROP_AMBIGUOUS_TITLE = "title ambiguous (several catalog rows, no year to choose by)"
+MATCHED_YEAR_ONE_OFF = "matched with the year one off"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ class InteractionReport:
     users: int = 0
     items: int = 0
     matched_by: str = "item_id"
+    year_one_off: int = 0  # matched rows whose year differs from the catalog's by one
 
     @property
     def match_rate(self) -> float:
@@ -76,6 +78,8 @@ class InteractionReport:
             f"{self.rows_read:,} rows read from {self.source}; {self.matched:,} matched ({self.match_rate:.1%}) "
             f"by {self.matched_by}: {self.users:,} users, {self.items:,} catalog items."
         ]
+        if self.year_one_off:
+            out.append(f"{MATCHED_YEAR_ONE_OFF}: {self.year_one_off:,} rows (sources often date a film a year apart)")
         out += [f"dropped {count:,}: {reason}" for reason, count in self.dropped.items() if count]
         return out
 
@@ -123,7 +127,10 @@ class TitleYearIndex:
                 self._by_title_year.setdefault((key, int(years[index])), []).append(index)
 
     def lookup(self, title: str, year: int | None) -> tuple[int | None, str | None]:
-        """(catalog row, None) or (None, the drop reason). A year written in the title counts when none is given."""
+        """(catalog row, None), (catalog row, `MATCHED_YEAR_ONE_OFF`) or (None, the drop reason). A year written in
+        the title counts when none is given. Where no row has the year, one row a year off is taken: release years
+        differ by one between sources (MovieLens dates Army of Darkness 1993, TMDB 1992), and a remake a year apart
+        under the same title is rarer than that; two such rows are ambiguous."""
         written = _TITLE_YEAR.match(str(title))
         if written and year is None:
             title, year = written.group(1), int(written.group(2))
@@ -138,6 +145,12 @@ class TitleYearIndex:
                 rows = self._by_title.get(key, [])
                 if len(rows) == 1:
                     return rows[0], None
+                ambiguous |= len(rows) > 1
+        if year is not None and not ambiguous:
+            for key in title_keys(title):
+                rows = self._by_title_year.get((key, year - 1), []) + self._by_title_year.get((key, year + 1), [])
+                if len(rows) == 1:
+                    return rows[0], MATCHED_YEAR_ONE_OFF
                 ambiguous |= len(rows) > 1
         return None, DROP_AMBIGUOUS_TITLE if ambiguous else DROP_UNKNOWN_TITLE
 
@@ -185,6 +198,7 @@ def interactions_from_frame(raw: pd.DataFrame, catalog: Catalog, source: str = "
         ratings = pd.Series(np.nan, index=raw.index, dtype="float64")
 
     item_index = pd.Series(-1, index=raw.index, dtype="int64")
+    year_one_off = pd.Series(False, index=raw.index, dtype=bool)
     if "item_id" in roles:
         matched_by = "catalog id"
         ids = raw[roles["item_id"]].map(lambda v: "" if v is None or pd.isna(v) else str(v).strip())
@@ -208,6 +222,7 @@ def interactions_from_frame(raw: pd.DataFrame, catalog: Catalog, source: str = "
             lookups[(title, year)] = index.lookup(title, None if pd.isna(year) else int(year))
         results = [lookups[(t, y)] for t, y in pairs.itertuples(index=False)]
         item_index = pd.Series([-1 if r[0] is None else r[0] for r in results], index=raw.index, dtype="int64")
+        year_one_off = pd.Series([r[1] == MATCHED_YEAR_ONE_OFF for r in results], index=raw.index, dtype=bool)
         for why in (DROP_AMBIGUOUS_TITLE, DROP_UNKNOWN_TITLE):
             drop(pd.Series([r[1] == why for r in results], index=raw.index), why)
 
@@ -235,6 +250,7 @@ def interactions_from_frame(raw: pd.DataFrame, catalog: Catalog, source: str = "
         users=int(frame["user_id"].nunique()),
         items=int(frame["item_index"].nunique()),
         matched_by=matched_by,
+        year_one_off=int((year_one_off & keep).sum()),
     )
     if frame.empty:
         raise InteractionLogError(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_AKA = re.compile(r"^\s*(a\.?k\.?a\.?|aka)\s+", re.IGNORECASE)
 _ARTICLE_SUFFIX = re.compile(r"^(.*),\s*(the|a|an|le|la|les|l'|el|il|der|die|das)$", re.IGNORECASE)
 
 
@@ -21,10 +22,11 @@ def normalise_title(title: str) -> str:
 
 
 def title_keys(title: str) -> list[str]:
-    """Normalised forms a log's title may match under: as written, and without a trailing alternate title.
+    """Normalised forms a log's title may match under: as written, without a trailing alternate title, and as
+    that alternate title alone.
 
-    MovieLens writes "Emperor and the Assassin, The (Jing ke ci qin wang)": the bracket is the original-language
-    title, and the article moved to the end is handled by `normalise_title`.
+    MovieLens writes "Emperor and the Assassin, The (Jing ke ci qin wang)" and "Seven (Se7en)": the bracket is the
+    original-language or the better-known title, and the article moved to the end is handled by `normalise_title`.
     """
     title = str(title).strip()
     keys = [normalise_title(title)]
@@ -32,4 +34,6 @@ def title_keys(title: str) -> list[str]:
         base = title[: title.rfind("(")].strip()
         if base:
             keys.append(normalise_title(base))
+        # "Seven (Se7en)", "Nikita (La Femme Nikita)": the bracket may be the title the catalog uses
+        keys.append(normalise_title(_AKA.sub("", title[title.rfind("(") + 1 : -1])))
     return [k for k in dict.fromkeys(keys) if k]

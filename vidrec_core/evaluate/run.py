@@ -101,12 +101,14 @@ def _file_digest(path: Path) -> str:
 
 
 def _code_digest() -> str:
-    """Results depend on the evaluation's code, the strategies' and the models', so editing any of them invalidates
-    cached results."""
+    """Results depend on the evaluation's code, the strategies' and the models', and on how a log is matched and
+    the catalog's words are read, so editing any of them invalidates cached results."""
     h = hashlib.blake2b(digest_size=16)
-    for room in ("learn", "profile", "evaluate"):
-        for source in sorted((Path(__file__).parents[1] / room).glob("*.py")):
-            h.update(source.read_bytes())
+    package = Path(__file__).parents[1]
+    sources = [source for room in ("learn", "profile", "evaluate") for source in sorted((package / room).glob("*.py"))]
+    sources += [package / "data" / name for name in ("interactions.py", "titles.py", "lexical.py")]
+    for source in sources:
+        h.update(source.read_bytes())
     return h.hexdigest()
 
 
