@@ -175,7 +175,7 @@ class Recommender:
             return None
         prior = None if self.likes is None else text_prior(self.items, self.likes)
         model = self.fusion.weights.for_catalog(has_log=prior is not None)
-        return FusionScorer(FusionFeatures(self.lexical, self.items, prior), model, self.fusion.note)
+        return FusionScorer.of(FusionFeatures(self.lexical, self.items, prior), model, self.fusion.note)
 
     @cached_property
     def default_strategy(self) -> DefaultStrategy:

@@ -103,3 +103,13 @@ def test_a_dislike_pushes_as_hard_under_z_scored_strategies(films):
     ]
     assert pushed.index("b1") > base.index("b1")  # b1 reads almost like the disliked film
     assert np.isfinite([r.score for r in rec.recommend("Quiet Fields", strategy="fusion", k=4).recommendations]).all()
+
+
+def test_a_catalog_of_recent_uploads_is_told_its_years_count_less(films):
+    catalog, vectors, encoder = films  # years 1990-2010: a spread of 6.5 years
+    fitted = FusionModel({"year_gap": 0.5, "director_bm25": 1.0}, {"year_spread": 13.0})
+    rec = Recommender(catalog, vectors, encoder, fusion=FusionChoice(FusionWeights(fitted, fitted)))
+    result = rec.recommend("Harbour Lights", k=2)
+    assert rec.fusion_scorer.model.weights["year_gap"] == pytest.approx(0.25, abs=0.01)
+    assert any("Year evidence counts 50%" in m for m in result.messages)
+    assert any("Year evidence" in m for m in result.as_dict()["messages"])  # recommend --json says it too

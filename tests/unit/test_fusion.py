@@ -169,3 +169,37 @@ def test_a_huge_catalog_is_standardised_over_the_candidates_and_a_seeded_sample(
     assert len(rows) == REFERENCE_VIDEOS and np.isin(candidates, rows).all() and (np.diff(rows) > 0).all()
     assert np.array_equal(rows, reference_rows(candidates, 200_000, seed=1))
     assert np.array_equal(reference_rows(candidates[:1], 4_803, seed=1), np.arange(4_803))  # small: the whole catalog
+
+
+def _uploads(years: list[int]):
+    """Four videos: the history (0), a same-genre video (1), an off-genre video from the history's year (2)."""
+    records = [
+        {"id": str(i), "title": f"T{i}", "overview": "x", "genres": genres, "year": year}
+        for i, (genres, year) in enumerate(zip(["Cooking", "Cooking", "Gaming", "Gaming"], years, strict=True))
+    ]
+    catalog = catalog_from_records(records, name="uploads")
+    return FusionFeatures(LexicalIndex(catalog), FakeEncoder(dim=8).encode(catalog.texts))
+
+
+def test_year_weights_shrink_with_the_catalogs_year_spread():
+    fitted = FusionModel({"year_gap": 0.54, "genre_share": 0.37}, {"year_spread": 12.4})
+    # this year's uploads: a one-year gap would otherwise stand a full spread out and outweigh the genre
+    narrow = _uploads([2024, 2025, 2024, 2025])
+    history = HistoryInput.of_rows([0], narrow.items)
+    unscaled = FusionScorer(narrow, fitted).score(history)[0]
+    assert unscaled[2] > unscaled[1]  # the off-genre video wins on its year alone
+    scorer = FusionScorer.of(narrow, fitted)
+    scores = scorer.score(history)[0]
+    assert scores[1] > scores[2]  # the cooking video the history asks for comes first
+    assert scorer.model.weights["year_gap"] == pytest.approx(0.54 * 0.5 / 12.4, rel=1e-3)
+    assert scorer.model.weights["genre_share"] == 0.37 and "Year evidence counts 4%" in scorer.note
+    # a catalog whose years spread as widely keeps the fitted weights, and so do weights with no recorded spread
+    wide = _uploads([1950, 1990, 2000, 2020])
+    assert FusionScorer.of(wide, fitted).model is fitted and FusionScorer.of(wide, fitted).note == ""
+    assert FusionScorer.of(narrow, FusionModel({"year_gap": 0.54})).model.weights["year_gap"] == 0.54
+
+
+def test_the_fit_records_the_year_spread_it_learned_on(setting):
+    catalog, items, lexical, histories = setting
+    model = FusionModel().fit(histories, lambda held: FusionFeatures(lexical, items), len(catalog), min_history=2)
+    assert model.info["year_spread"] == pytest.approx(np.std([1990, 1991, 1992, 1993, 1994]), abs=1e-3)

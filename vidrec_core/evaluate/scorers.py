@@ -140,7 +140,7 @@ def fusion_for(fit: Fit, lexical: LexicalIndex, items: np.ndarray, weights: Fusi
     """The fusion scorer of one view: weights fitted on the held-out training data (no test video ever seen), the
     text prior fitted on this view's training data, without the held-out videos (whose zero likes are not real)."""
     prior = text_prior(items, fit.likes, fit.held_out)
-    return FusionScorer(FusionFeatures(lexical, items, prior), weights)
+    return FusionScorer.of(FusionFeatures(lexical, items, prior), weights)
 
 
 def fusion_weights_for(

@@ -124,6 +124,13 @@ class FusionFeatures:
         self._full_columns: dict[str, sp.csc_matrix] = {}
         self._presence: sp.csr_matrix | None = None
 
+    @property
+    def year_spread(self) -> float:
+        """Standard deviation of the catalog's years (0 with fewer than two dated videos): how much a year gap can
+        say here (see `year_trust`)."""
+        years = self.years[~np.isnan(self.years)]
+        return float(years.std()) if len(years) > 1 else 0.0
+
     def compute(self, histories: Sequence[HistoryInput], candidates: np.ndarray) -> dict[str, np.ndarray]:
         """Raw features, each (len(histories), len(candidates)) float32."""
         candidates = np.asarray(candidates, dtype=np.int64)
@@ -247,6 +254,14 @@ class FusionModel:
             return {}
         z = standardised(features, names)
         return {n: (z[..., i] * self.weights[n]).astype(np.float32) for i, n in enumerate(names)}
+
+    def with_year_trust(self, trust: float) -> FusionModel:
+        """These weights with the year features' scaled by `trust` (see `year_trust`)."""
+        if trust >= 1.0:
+            return self
+        years = EVIDENCE_GROUPS["years"]
+        weights = {n: round(w * trust, 6) if n in years else w for n, w in self.weights.items()}
+        return FusionModel(weights, {**self.info, "year_trust": round(trust, 3)})
 
     def scores(self, features: dict[str, np.ndarray]) -> np.ndarray:
         parts = self.contributions(features)
@@ -380,6 +395,7 @@ def pseudo_new_examples(
         raise ValueError("The viewing log holds fewer than two videos: no fusion weights can be learned from it.")
     splits: list[Split] = []
     users = positives = 0
+    year_spread = 0.0
     for seed in seeds:
         held = np.zeros(n_items, dtype=bool)
         held[np.random.default_rng([seed, 7]).choice(seen, size=max(1, round(fraction * len(seen))), replace=False)] = (
@@ -387,6 +403,7 @@ def pseudo_new_examples(
         )
         candidates = np.flatnonzero(held)
         features = builder(held)
+        year_spread = features.year_spread
         histories, targets = [], []
         for h in histories_all:
             mask = held[h]
@@ -420,6 +437,7 @@ def pseudo_new_examples(
         "fraction": fraction,
         "seeds": list(seeds),
         "objective": "softmax over each history's set-aside videos",
+        "year_spread": round(year_spread, 3),
     }
     return Examples(splits, info)
 
@@ -496,6 +514,16 @@ class FusionWeights:
         return FusionWeights(FusionModel(sets[0], info), FusionModel(sets[1], info), info)
 
 
+def year_trust(catalog_spread: float, fitted_spread: float | None) -> float:
+    """How much of the fitted year weights a catalog keeps: all of them where its years spread as widely as on the
+    catalog the weights were fitted on, proportionally less where they spread less. Features are standardised per
+    catalog, so without this a one-year gap among this year's uploads would weigh what decades of film history
+    weighed on MovieLens (year_gap is the largest shipped weight). Weights with no recorded spread keep theirs."""
+    if not fitted_spread or fitted_spread <= 0:
+        return 1.0
+    return float(min(1.0, max(0.0, catalog_spread) / fitted_spread))
+
+
 @dataclass(frozen=True)
 class FusionScorer:
     """What the fusion strategy holds for one catalog and encoder: its features, the weights, and where the weights
@@ -504,6 +532,20 @@ class FusionScorer:
     features: FusionFeatures
     model: FusionModel
     note: str = ""
+
+    @staticmethod
+    def of(features: FusionFeatures, model: FusionModel, note: str = "") -> FusionScorer:
+        """The scorer for this catalog, its year weights scaled by `year_trust` (and the note saying so)."""
+        fitted = model.info.get("year_spread")
+        trust = year_trust(features.year_spread, fitted)
+        if trust < 1.0:
+            said = (
+                f"Year evidence counts {trust:.0%} of its fitted weight: this catalog's years spread "
+                f"{features.year_spread:.1f} years (standard deviation) against {fitted:.1f} where the weights "
+                "were learned."
+            )
+            note = f"{note} {said}".strip()
+        return FusionScorer(features, model.with_year_trust(trust), note)
 
     def score(self, history: HistoryInput, candidates: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
         """(scores over the candidates, {evidence group: its part of each score})."""
