@@ -17,9 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-import pandas as pd
-
-from vidrec_core.core.paths import SAMPLE_CATALOG
+from vidrec_core.data.load import write_sample_as_upload
 from vidrec_core.data.personas import load_personas
 from vidrec_core.recommender import load_recommender
 
@@ -32,16 +30,6 @@ ON_TASTE: dict[str, tuple[str, ...]] = {
     "Seed article example": ("Science Fiction", "Comedy", "Action"),
     "Heist and crime buff": ("Crime", "Thriller"),
 }
-
-
-def no_log_copy(folder: Path) -> Path:
-    """The sample's movies as a user's own CSV: the same texts (their vectors are reused), no viewing log."""
-    frame = pd.read_parquet(SAMPLE_CATALOG)
-    for column in ("genres", "keywords", "cast"):
-        frame[column] = frame[column].map(lambda items: "|".join(items))
-    path = folder / "my_movies.csv"
-    frame.to_csv(path, index=False)
-    return path
 
 
 def on_taste_counts(catalog: Path | None, model: str, strategies: list[str], show: set[str]) -> dict:
@@ -73,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         results = {
             "sample": on_taste_counts(None, args.model, strategies, set(args.show)),
             "no log": on_taste_counts(
-                no_log_copy(Path(folder)), args.model, [s for s in strategies if s not in ("hybrid", "learned")],
+                write_sample_as_upload(folder), args.model, [s for s in strategies if s not in ("hybrid", "learned")],
                 set(args.show),
             ),
         }  # fmt: skip

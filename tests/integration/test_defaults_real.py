@@ -9,10 +9,10 @@ import os
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
-from vidrec_core.core.paths import REPO_ROOT, SAMPLE_CATALOG
+from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.data.load import write_sample_as_upload
 
 pytestmark = pytest.mark.integration
 
@@ -44,12 +44,7 @@ def share(data: dict, *genres: str) -> float:
 @pytest.fixture(scope="module")
 def no_log_catalog(tmp_path_factory):
     """The sample's movies as a user's own file: same texts (their vectors are reused), but no viewing log."""
-    frame = pd.read_parquet(SAMPLE_CATALOG)
-    for column in ("genres", "keywords", "cast"):
-        frame[column] = frame[column].map(lambda items: "|".join(items))
-    path = tmp_path_factory.mktemp("own") / "my_movies.csv"
-    frame.to_csv(path, index=False)
-    return str(path)
+    return str(write_sample_as_upload(tmp_path_factory.mktemp("own")))
 
 
 def test_the_sample_defaults_to_learned_and_says_why():

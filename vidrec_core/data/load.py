@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import pandas as pd
+
 from vidrec_core.core.notes import note
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.data.kept import is_kept_catalog, load_kept
@@ -23,6 +25,17 @@ def open_catalog(path: str | Path | None = None) -> Catalog:
     if not path:
         return load_catalog(SAMPLE_CATALOG, name=SAMPLE_NAME)
     return load_catalog(path)
+
+
+def write_sample_as_upload(folder: str | Path) -> Path:
+    """The sample's movies written as a user's own CSV, `folder`/my_movies.csv: the same texts (so their cached
+    vectors are reused) and no viewing log, the case of every uploaded catalog. Benchmarks and tests use it."""
+    frame = pd.read_parquet(SAMPLE_CATALOG)
+    for column in ("genres", "keywords", "cast"):
+        frame[column] = frame[column].map(lambda items: "|".join(items))
+    path = Path(folder) / "my_movies.csv"
+    frame.to_csv(path, index=False)
+    return path
 
 
 def is_sample(catalog: Catalog) -> bool:
