@@ -159,6 +159,8 @@ def test_item_knn_finds_the_co_watched_item_in_a_planted_dataset(tmp_path):
     assert "recall" in new_items["mean"].metrics and "novelty" not in new_items["mean"].metrics
     assert result.info["views"]["new-items"]["k"] == 20
     assert any(line.startswith("For videos uploaded today") for line in reading(result))
+    few = result.info["views"]["new-items"]["candidates"]  # a handful of new videos: the reading says to reseed
+    assert any(line.startswith(f"Only {few} videos were held out") and "--seed" in line for line in reading(result))
 
 
 def held_out_mask(tmp_path):
@@ -277,6 +279,7 @@ def test_reading_is_computed_from_the_numbers():
     assert "hybrid (minilm) ranks highest" in text
     assert "not distinguishable from the best baseline (item-knn)" in text
     assert "1 of 2 strategy rows score clearly below item-knn" in text
+    assert "held out as new" not in text
 
 
 def test_a_title_a_year_off_or_under_its_bracketed_name_still_matches():
