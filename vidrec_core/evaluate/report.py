@@ -111,8 +111,8 @@ def reading(result: EvalResult) -> list[str]:
         if view == "new-items" and candidates is not None and candidates < FEW_NEW_VIDEOS:
             lines.append(
                 f"Only {candidates:,} videos were held out as new: which ones moves this view more than its "
-                "intervals show (they resample users, not videos). Rerun with other --seed values before trusting "
-                "an ordering."
+                "intervals show (they resample users, not videos). Rerun with other seeds (`vidrec evaluate --seed N`) "
+                "before trusting an ordering."
             )
         by_cov = max(rows, key=lambda r: r.metrics["coverage"].value)
         what = "the new videos" if view == "new-items" else "the catalog"
