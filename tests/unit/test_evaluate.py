@@ -305,3 +305,23 @@ def test_a_title_a_year_off_or_under_its_bracketed_name_still_matches():
     )
     assert list(log.frame["item_index"]) == [0, 1] and log.report.year_one_off == 1
     assert "matched with the year one off: 1 rows" in " ".join(log.report.lines())
+
+
+def test_a_year_off_match_yields_to_a_log_title_that_matches_exactly():
+    catalog = catalog_from_records(
+        [{"id": "1", "title": "The Island", "year": 2005}, {"id": "2", "title": "Wanted", "year": 2008}]
+    )
+    log = interactions_from_frame(
+        pd.DataFrame(
+            {
+                "user": ["a", "a", "b", "b", "c"],
+                "timestamp": [1, 2, 3, 4, 5],
+                # a Russian The Island of 2006 is not the 2005 film; two films a year either side of Wanted are neither
+                "title": ["Island, The", "The Island", "Wanted", "Wanted", "Island, The"],
+                "year": [2005, 2006, 2007, 2009, 2005],
+            }
+        ),
+        catalog,
+    )
+    assert list(log.frame["item_index"]) == [0, 0] and log.report.year_one_off == 0
+    assert log.report.dropped == {"title not in catalog": 3}

@@ -130,7 +130,8 @@ class TitleYearIndex:
         """(catalog row, None), (catalog row, `MATCHED_YEAR_ONE_OFF`) or (None, the drop reason). A year written in
         the title counts when none is given. Where no row has the year, one row a year off is taken: release years
         differ by one between sources (MovieLens dates Army of Darkness 1993, TMDB 1992), and a remake a year apart
-        under the same title is rarer than that; two such rows are ambiguous."""
+        under the same title is rarer than that; two such rows are ambiguous. Across a whole log,
+        `without_doubtful_year_matches` undoes the ones another log title has a better claim to."""
         written = _TITLE_YEAR.match(str(title))
         if written and year is None:
             title, year = written.group(1), int(written.group(2))
@@ -153,6 +154,24 @@ class TitleYearIndex:
                     return rows[0], MATCHED_YEAR_ONE_OFF
                 ambiguous |= len(rows) > 1
         return None, DROP_AMBIGUOUS_TITLE if ambiguous else DROP_UNKNOWN_TITLE
+
+
+def without_doubtful_year_matches(
+    lookups: dict[tuple[str, object], tuple[int | None, str | None]],
+) -> dict[tuple[str, object], tuple[int | None, str | None]]:
+    """Year-off matches undone where they are likely another film: the catalog row is some other log title's
+    exact match (MovieLens has The Island of 2005 and a Russian The Island of 2006; TMDB only the first), or log
+    titles of different years each claim it a year off."""
+    exact = {row for row, why in lookups.values() if row is not None and why is None}
+    years_claiming: dict[int, set[object]] = {}
+    for (_, year), (row, why) in lookups.items():
+        if why == MATCHED_YEAR_ONE_OFF:
+            years_claiming.setdefault(row, set()).add(year)
+    doubtful = {row for row, years in years_claiming.items() if row in exact or len(years) > 1}
+    return {
+        key: (None, DROP_UNKNOWN_TITLE) if why == MATCHED_YEAR_ONE_OFF and row in doubtful else (row, why)
+        for key, (row, why) in lookups.items()
+    }
 
 
 def load_interactions(path: str | Path, catalog: Catalog) -> InteractionLog:
@@ -220,6 +239,7 @@ def interactions_from_frame(raw: pd.DataFrame, catalog: Catalog, source: str = "
         lookups: dict[tuple[str, object], tuple[int | None, str | None]] = {}
         for title, year in pairs.drop_duplicates().itertuples(index=False):
             lookups[(title, year)] = index.lookup(title, None if pd.isna(year) else int(year))
+        lookups = without_doubtful_year_matches(lookups)
         results = [lookups[(t, y)] for t, y in pairs.itertuples(index=False)]
         item_index = pd.Series([-1 if r[0] is None else r[0] for r in results], index=raw.index, dtype="int64")
         year_one_off = pd.Series([r[1] == MATCHED_YEAR_ONE_OFF for r in results], index=raw.index, dtype=bool)
