@@ -70,7 +70,7 @@ job = runner.get(JOB_KEY)
 if st.button(
     "Run the evaluation now",
     disabled=job is not None and job.active,
-    help="About six minutes on 2 free CPU cores from an empty cache (the learned adapters are then cached); "
+    help="Four to six minutes on 2 CPU cores from an empty cache (the learned adapters are then cached); "
     "it runs on the server, so this tab may close.",
 ):
     job = runner.submit(
