@@ -325,3 +325,14 @@ def test_a_year_off_match_yields_to_a_log_title_that_matches_exactly():
     )
     assert list(log.frame["item_index"]) == [0, 0] and log.report.year_one_off == 0
     assert log.report.dropped == {"title not in catalog": 3}
+
+
+def test_a_result_names_repository_and_data_folder_files_without_this_machines_paths(tmp_path, monkeypatch):
+    from vidrec_core.core.paths import SAMPLE_CATALOG
+    from vidrec_core.evaluate.run import _shown_path
+
+    monkeypatch.setenv("VIDREC_DATA_DIR", str(tmp_path / "data"))
+    derived = tmp_path / "data" / "cache" / "interactions" / "movielens_tmdb.csv"
+    assert _shown_path(derived) == "<data dir>/cache/interactions/movielens_tmdb.csv"
+    assert _shown_path(SAMPLE_CATALOG) == "sample_data/movies.parquet"
+    assert _shown_path(tmp_path / "mine.csv") == str(tmp_path / "mine.csv")  # a user's own file keeps its path

@@ -33,7 +33,7 @@ import numpy as np
 
 from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.core.errors import Cancelled
-from vidrec_core.core.paths import REPO_ROOT, SAMPLE_DIR, cache_dir
+from vidrec_core.core.paths import REPO_ROOT, SAMPLE_DIR, cache_dir, data_dir
 from vidrec_core.data.interactions import load_interactions, positives_by_user
 from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import open_catalog
@@ -159,11 +159,13 @@ def stored_result(
 
 
 def _shown_path(path: Path) -> str:
-    """Repository files are named relative to it, so a shipped result does not carry this machine's paths."""
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
+    """Repository and data-folder files are named relative to those, so a shipped result does not carry this
+    machine's paths (the derived sample log lives in the data folder's cache, wherever `VIDREC_DATA_DIR` puts it)."""
+    resolved = path.resolve()
+    for root, shown in ((REPO_ROOT, ""), (data_dir().resolve(), "<data dir>/")):
+        with contextlib.suppress(ValueError):
+            return f"{shown}{resolved.relative_to(root)}"
+    return str(path)
 
 
 def item_vectors(catalog: Catalog, model: str) -> np.ndarray:
