@@ -15,7 +15,7 @@ from vidrec_core.core.notes import note
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.data.kept import is_kept_catalog, load_kept
 from vidrec_core.data.readers import read_raw_table
-from vidrec_core.data.schema import Catalog, normalise_catalog
+from vidrec_core.data.schema import LIST_COLUMNS, Catalog, normalise_catalog
 
 SAMPLE_NAME = "sample"
 
@@ -31,7 +31,7 @@ def write_sample_as_upload(folder: str | Path) -> Path:
     """The sample's movies written as a user's own CSV, `folder`/my_movies.csv: the same texts (so their cached
     vectors are reused) and no viewing log, the case of every uploaded catalog. Benchmarks and tests use it."""
     frame = pd.read_parquet(SAMPLE_CATALOG)
-    for column in ("genres", "keywords", "cast"):
+    for column in (c for c in LIST_COLUMNS if c in frame):
         frame[column] = frame[column].map(lambda items: "|".join(items))
     path = Path(folder) / "my_movies.csv"
     frame.to_csv(path, index=False)
