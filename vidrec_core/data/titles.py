@@ -30,10 +30,11 @@ def title_keys(title: str) -> list[str]:
     """
     title = str(title).strip()
     keys = [normalise_title(title)]
-    if title.endswith(")") and "(" in title:
-        base = title[: title.rfind("(")].strip()
+    opening = title.rfind("(")
+    if title.endswith(")") and opening >= 0:
+        base = title[:opening].strip()
         if base:
             keys.append(normalise_title(base))
         # "Seven (Se7en)", "Nikita (La Femme Nikita)": the bracket may be the title the catalog uses
-        keys.append(normalise_title(_AKA.sub("", title[title.rfind("(") + 1 : -1])))
+        keys.append(normalise_title(_AKA.sub("", title[opening + 1 : -1])))
     return [k for k in dict.fromkeys(keys) if k]
