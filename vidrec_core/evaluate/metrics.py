@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from vidrec_core.core.metrics import ndcg_of_hits, ndcg_of_rank
 from vidrec_core.evaluate.results import Estimate
 from vidrec_core.evaluate.scorers import BatchScorer
 from vidrec_core.evaluate.split import NewItemsSplit, Split
@@ -71,7 +72,7 @@ def rank_users(
 
 def per_user_metrics(ranks: np.ndarray, top: np.ndarray, k: int, space: np.ndarray, novelty_of: np.ndarray) -> PerUser:
     hit = ranks <= k
-    ndcg = np.where(hit, 1.0 / np.log2(ranks + 1.0), 0.0)
+    ndcg = ndcg_of_rank(ranks, k)
     vectors = space[top]  # (users, k, d)
     gram = np.einsum("ukd,ujd->ukj", vectors, vectors)
     pairs = k * (k - 1)
@@ -95,7 +96,6 @@ def rank_candidates(scorer: BatchScorer, split: NewItemsSplit, k: int, space: np
     k = min(k, len(candidates))
     recall, ndcg, hr, rr = (np.zeros(n) for _ in range(4))
     top = np.zeros((n, k), dtype=np.int64)
-    discount = 1.0 / np.log2(np.arange(2, len(candidates) + 2))
     for start in range(0, n, BATCH):
         rows = list(range(start, min(n, start + BATCH)))
         scores = np.asarray(scorer(rows), dtype=np.float64)[:, candidates]
@@ -106,7 +106,7 @@ def rank_candidates(scorer: BatchScorer, split: NewItemsSplit, k: int, space: np
             ranked = candidates[order[offset]]
             hit = np.isin(ranked, split.targets[row])
             liked = len(split.targets[row])
-            ndcg[row] = (hit[:k] * discount[:k]).sum() / discount[: min(liked, k)].sum()
+            ndcg[row] = ndcg_of_hits(hit[:k], liked)[0]
             recall[row] = hit[:k].sum() / min(liked, k)
             hr[row] = float(hit[:k].any())
             rr[row] = 1.0 / (int(np.argmax(hit)) + 1)

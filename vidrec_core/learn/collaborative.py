@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
+from vidrec_core.core.metrics import ndcg_of_rank
 from vidrec_core.data.interactions import InteractionLog, positives_by_user
 
 
@@ -250,7 +251,7 @@ def choose_regularisation(
         scores[validation.nonzero()] = -np.inf
         target_scores = scores[np.arange(len(rows)), np.minimum(target_cols, len(items) - 1)]
         rank = (scores > target_scores[:, None]).sum(axis=1) + 1
-        gain = np.where(known_target & (rank <= k), 1.0 / np.log2(rank + 1.0), 0.0)
+        gain = np.where(known_target, ndcg_of_rank(rank, k), 0.0)
         results[float(value)] = float(gain.mean())
     best = max(results, key=lambda v: (results[v], -v))
     return LambdaChoice(best, results, len(targets))

@@ -23,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from vidrec_core.core.atomic import write_json_atomic
+from vidrec_core.core.metrics import ndcg_at
 from vidrec_core.core.vectors import soft_max_similarity
 from vidrec_core.data.lexical import PEOPLE_FIELDS, LexicalIndex
 
@@ -354,16 +355,6 @@ def softmax_ranking(z: np.ndarray, target: np.ndarray, regularisation: float) ->
 
     bounds = [(0.0, None)] * z.shape[-1]
     return minimize(loss, np.zeros(z.shape[-1]), jac=True, method="L-BFGS-B", bounds=bounds).x
-
-
-def ndcg_at(scores: np.ndarray, liked: np.ndarray, k: int) -> np.ndarray:
-    """NDCG@k of each row of `scores` (histories, candidates) against the boolean `liked`."""
-    k = min(k, scores.shape[1])
-    order = np.argsort(-scores, axis=1, kind="stable")[:, :k]
-    discount = 1.0 / np.log2(np.arange(2, k + 2))
-    gained = (np.take_along_axis(liked, order, axis=1) * discount).sum(axis=1)
-    ideal = np.array([discount[: min(int(n), k)].sum() for n in liked.sum(axis=1)])
-    return np.divide(gained, ideal, out=np.zeros_like(gained), where=ideal > 0)
 
 
 def reference_rows(candidates: np.ndarray, n_items: int, seed: int) -> np.ndarray:
