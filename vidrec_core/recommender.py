@@ -6,7 +6,7 @@ The app and the command line both go through `Recommender` (and `load_recommende
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -14,6 +14,7 @@ import numpy as np
 
 from vidrec_core.core.errors import HistoryError, VidrecError
 from vidrec_core.core.settings import INDEX_FROM, index_from
+from vidrec_core.core.vectors import closeness_floor
 from vidrec_core.data.interactions import load_interactions
 from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import is_sample, open_catalog
@@ -31,21 +32,22 @@ from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import FusionChoice, UnavailableModel, find_fusion_weights, find_learned_model
 from vidrec_core.learn.collaborative import Viewing, viewing_from_log
 from vidrec_core.learn.fusion import FusionFeatures, FusionScorer, text_prior
+from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE, Event, history_notices, parse_history
 from vidrec_core.profile.matching import TitleMatcher
-from vidrec_core.profile.registry import STRATEGIES, USES_FUSION
+from vidrec_core.profile.registry import STRATEGIES, Strategy
 from vidrec_core.profile.strategies import (
     CollaborativeModel,
     EmbeddedHistory,
     ProfileResult,
     StrategyContext,
     StrategyParams,
-    dislike_penalty,
     nearest_known,
 )
 from vidrec_core.rank.explain import Recommendation, explain
 from vidrec_core.rank.filters import Filters
 from vidrec_core.rank.listmetrics import describe_list
+from vidrec_core.rank.pipeline import strategy_list
 from vidrec_core.rank.select import pool_size, rank
 
 
@@ -200,6 +202,19 @@ class Recommender:
             "meaning, people, words, tags, genres and years (docs/evaluation.md).",
         )
 
+    @cached_property
+    def genres(self) -> GenreSpace | None:
+        """The catalog's genres in the meaning space (their names read by the encoder); None without genres."""
+        names = self.catalog.genre_names
+        if not names:
+            return None
+        return GenreSpace.of(tuple(names), self.catalog.genre_presence, self.items, self.queries.encode(names))
+
+    @cached_property
+    def meaning_floor(self) -> float:
+        """The similarity below which "close in meaning" says nothing in this catalog (`closeness_floor`)."""
+        return closeness_floor(self.items)
+
     def context(self, params: StrategyParams | None = None, fusion: bool = True) -> StrategyContext:
         """What the strategies read; `fusion=False` skips building the fusion features for strategies that do not
         use them."""
@@ -212,6 +227,8 @@ class Recommender:
             known_neighbours=self.known_neighbours,
             learned=self.learned,
             fusion=self.fusion_scorer if fusion else None,
+            genres=self.genres,
+            meaning_floor=self.meaning_floor,
         )
 
     @cached_property
@@ -265,7 +282,12 @@ class Recommender:
         return CandidateSpace.of(rows, self.catalog, self.items, self.popularity)
 
     def retrieve(
-        self, embedded: EmbeddedHistory, strategy: str, params: StrategyParams | None, filters: Filters | None, k: int
+        self,
+        embedded: EmbeddedHistory,
+        strategy: Strategy,
+        params: StrategyParams | None,
+        filters: Filters | None,
+        k: int,
     ) -> CandidateSpace:
         """The index's candidates for a history (`index.retrieve`), plus the history's own videos, which are excluded
         from the list but named by explanations. Each query asks for more when the list's pool or the history's own
@@ -277,6 +299,14 @@ class Recommender:
         extra = min(len(watched), MAX_EXTRA_FOR_EXCLUDED) + max(0, pool_size(k) - settings.candidates)
         return self.candidate_space([a.more(extra) for a in asks], filters, keep=watched)
 
+    def strategy(self, name: str | None) -> tuple[Strategy, str | None]:
+        """The named strategy, or the catalog's default and why it was chosen."""
+        if name is None:
+            return STRATEGIES[self.default_strategy.name], self.default_strategy.reason
+        if name not in STRATEGIES:
+            raise HistoryError(f"Unknown strategy '{name}'. Choose one of: {', '.join(STRATEGIES)}")
+        return STRATEGIES[name], None
+
     def recommend(
         self,
         history: str | list[Event],
@@ -286,54 +316,51 @@ class Recommender:
         diversity: float = 0.0,
         params: StrategyParams | None = None,
         index: str = "auto",
+        calibration: float | None = None,
     ) -> RecommendationResult:
+        """The list for a history. `calibration` (0..1) overrides the strategy's own list step (None: keep it)."""
         events = self.understand(history) if isinstance(history, str) else list(history)
         if not events:
             raise HistoryError(EMPTY_HISTORY_MESSAGE)
-        reason = None
-        if strategy is None:
-            strategy, reason = self.default_strategy.name, self.default_strategy.reason
-        if strategy not in STRATEGIES:
-            raise HistoryError(f"Unknown strategy '{strategy}'. Choose one of: {', '.join(STRATEGIES)}")
+        chosen, reason = self.strategy(strategy)
+        steps = replace(
+            chosen.steps,
+            diversity=float(diversity),
+            **({} if calibration is None else {"calibration": float(calibration)}),
+        )
         embedded = self.embed_events(events)
         # With the index, everything below runs on the candidates' sub-catalog instead of the whole catalog.
-        space = self.retrieve(embedded, strategy, params, filters, k) if self.uses_index(index) else None
-        catalog, items = (self.catalog, self.items) if space is None else (space.catalog, space.items)
-        fusion = strategy in USES_FUSION
-        context = (
-            self.context(params, fusion=fusion)
-            if space is None
-            else space.context(params, self.fusion_scorer if fusion else None)
-        )
+        space = self.retrieve(embedded, chosen, params, filters, k) if self.uses_index(index) else None
+        fusion = self.fusion_scorer if chosen.reads_fusion else None
+        if space is None:
+            catalog, context = self.catalog, self.context(params, fusion=chosen.reads_fusion)
+        else:
+            catalog = space.catalog
+            genres = None if self.genres is None else self.genres.subset(space.rows)
+            context = space.context(params, fusion, genres, self.meaning_floor)
         notes = []
-        if space is not None and strategy == "hybrid" and self.collaborative is not None:  # `learned` says so itself
+        if space is not None and chosen.needs_viewing and not chosen.needs_model and self.collaborative is not None:
             notes.append(NO_COLLABORATIVE_WITH_INDEX)
         if space is None and index == "auto" and self.index_note:
             notes.append(self.index_note)
-        result = STRATEGIES[strategy](embedded, context)
-        penalty = dislike_penalty(embedded, items) * result.score_unit
-        scores = result.scores - penalty
-        interest_scores = None if result.interest_scores is None else result.interest_scores - penalty
-        exclude = np.zeros(len(catalog), dtype=bool)
-        for event in events:
-            if event.matched_id is not None and event.matched_id in catalog.index_of:
-                exclude[catalog.index_of[event.matched_id]] = True
-        ranking = rank(
+        made = strategy_list(chosen, embedded, context, catalog, k, steps, filters)
+        result, ranking = made.profile, made.ranking
+        recs = explain(
             catalog,
-            items,
-            scores,
-            exclude,
-            k=k,
-            filters=filters,
-            diversity=diversity,
-            interest_scores=interest_scores,
-            interest_shares=np.array([i.share for i in result.interests]) if result.interests else None,
+            context.items,
+            embedded,
+            ranking,
+            result,
+            self.collaborative if space is None else None,
+            intents=made.intents,
+            meaning_floor=self.meaning_floor,
+            genres=context.genres,
+            target=made.target,
         )
-        recs = explain(catalog, items, embedded, ranking, result, self.collaborative if space is None else None)
         return RecommendationResult(
             events,
             recs if space is None else space.in_catalog(recs),
-            strategy,
+            chosen.name,
             messages=history_notices(events) + result.notes + ranking.messages + notes,
             profile=result,
             embedded=embedded,

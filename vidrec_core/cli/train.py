@@ -67,8 +67,6 @@ def cmd_train(args: argparse.Namespace) -> int:
     config = SHIPPED_CONFIG
     overrides = {k: v for k, v in (("epochs", args.epochs), ("seed", args.seed), ("dim", args.dim)) if v is not None}
     config = replace(config, **overrides)
-    if args.collaborative_weight is not None:
-        config = replace(config, collaborative_weight=args.collaborative_weight)
     catalog, interactions, sequences = training_data(args)
     encoder, vectors = catalog_vectors(catalog, args.model)
     model = LearnedModel(config).fit(
@@ -109,11 +107,6 @@ def add_train(sub: argparse._SubParsersAction) -> None:
     tr.add_argument("--epochs", type=int, help="passes over the data (default: the shipped configuration's)")
     tr.add_argument("--seed", type=int, help="random seed (default 0): the same seed gives the same weights")
     tr.add_argument("--dim", type=int, help="width of the adapted space")
-    tr.add_argument(
-        "--collaborative-weight",
-        type=float,
-        help="share of the collaborative model (EASE) blended in at inference, 0..1",
-    )
     tr.add_argument("--positive-threshold", type=float, default=4.0, help="ratings at or above this are positives")
     tr.add_argument("--max-users", type=int, help="train on the first N users only (quick checks)")
     tr.add_argument("--device", default="cpu", choices=["cpu", "cuda", "auto"], help="auto uses a GPU when present")

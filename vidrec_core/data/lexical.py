@@ -208,13 +208,7 @@ class LexicalIndex:
     def genres(self) -> sp.csr_matrix:
         """One-hot genres, L2-normalised, weighted by inverse frequency (a rare genre says more)."""
         frame = self.catalog.frame
-        names = sorted({g for gs in frame["genres"] for g in gs})
-        column = {g: i for i, g in enumerate(names)}
-        rows = np.repeat(np.arange(len(frame)), frame["genres"].map(len).to_numpy())
-        cols = np.fromiter((column[g] for gs in frame["genres"] for g in gs), dtype=np.int64, count=len(rows))
-        onehot = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(frame), len(names)))
-        onehot.sum_duplicates()
-        onehot.data[:] = 1.0
+        onehot = self.catalog.genre_presence
         idf = np.log((1 + len(frame)) / (1 + np.asarray(onehot.sum(axis=0)).ravel())) + 1
         weighted = onehot @ sp.diags(idf.astype(np.float32))
         norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from vidrec_core.core.errors import CatalogError
 from vidrec_core.data.columns import guess_roles
@@ -368,6 +369,18 @@ class Catalog:
     @cached_property
     def genre_names(self) -> list[str]:
         return sorted({g for genres in self.frame["genres"] for g in genres})
+
+    @cached_property
+    def genre_presence(self) -> sp.csr_matrix:
+        """(videos, genre_names) float32: 1 where a video has the genre."""
+        column = {g: i for i, g in enumerate(self.genre_names)}
+        genres = self.frame["genres"]
+        rows = np.repeat(np.arange(len(genres)), genres.map(len).to_numpy())
+        cols = np.fromiter((column[g] for gs in genres for g in gs), dtype=np.int64, count=len(rows))
+        onehot = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(genres), len(column)))
+        onehot.sum_duplicates()
+        onehot.data[:] = 1.0
+        return onehot
 
     @cached_property
     def languages(self) -> list[str]:

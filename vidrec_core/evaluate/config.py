@@ -25,6 +25,9 @@ class EvalSettings:
     min_history: int = 3  # new-items view: a user needs this many other liked videos
     bootstrap: int = 1000
     max_users: int | None = None  # a seeded sample of the eligible users, for quick runs
+    taste_history: int = 10  # on-taste view: the last this many liked titles are typed as the history
+    taste_users: int = 300  # on-taste view: a seeded sample of at most this many users
+    taste_search_share: float = 0.5  # on-taste view: the share of its users whose history gets a search line
     methods: tuple[str, ...] | None = None  # None: every baseline and every registered strategy
     models: tuple[str, ...] = tuple(ENCODERS)  # every registered encoder
 
@@ -41,5 +44,9 @@ class EvalSettings:
             raise EvaluationError("max-users must be at least 1.")
         if self.bootstrap < 10:
             raise EvaluationError("Use at least 10 bootstrap resamples (1000 is the default).")
+        if self.taste_history < 1 or self.taste_users < 1:
+            raise EvaluationError("taste-history and taste-users must be at least 1.")
+        if not 0.0 <= self.taste_search_share <= 1.0:
+            raise EvaluationError("The share of on-taste users given a search line must lie between 0 and 1.")
         if not self.models:
             raise EvaluationError("Name at least one model, e.g. --models minilm.")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-EVAL_VERSION = 2
-VIEWS = ("all", "cold-start", "new-items")
+EVAL_VERSION = 3
+VIEWS = ("all", "cold-start", "new-items", "on-taste")
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,15 @@ class ResultRow:
     baseline: str | None = None  # the best baseline of the view this row is compared with
     ndcg_diff: Estimate | None = None  # mean per-user NDCG@k(this) - NDCG@k(baseline)
     seconds: float = 0.0
+    # The on-taste view: per metric, the mean per-user difference from `baseline` (there: the default strategy)
+    diffs: dict[str, Estimate] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        out = {k: v for k, v in asdict(self).items() if k not in ("metrics", "ndcg_diff")}
+        out = {k: v for k, v in asdict(self).items() if k not in ("metrics", "ndcg_diff", "diffs")}
         out["metrics"] = {name: est.as_dict() for name, est in self.metrics.items()}
         out["ndcg_diff"] = self.ndcg_diff.as_dict() if self.ndcg_diff else None
+        if self.diffs:
+            out["diffs"] = {name: est.as_dict() for name, est in self.diffs.items()}
         return out
 
     @staticmethod
@@ -48,6 +52,7 @@ class ResultRow:
             baseline=data.get("baseline"),
             ndcg_diff=Estimate(**data["ndcg_diff"]) if data.get("ndcg_diff") else None,
             seconds=float(data.get("seconds", 0.0)),
+            diffs={name: Estimate(**est) for name, est in data.get("diffs", {}).items()},
         )
 
 

@@ -34,12 +34,13 @@ import numpy as np
 from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.core.errors import Cancelled
 from vidrec_core.core.paths import REPO_ROOT, SAMPLE_DIR, cache_dir, data_dir
+from vidrec_core.core.vectors import closeness_floor
 from vidrec_core.data.interactions import load_interactions, positives_by_user
 from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import open_catalog
 from vidrec_core.data.movielens import derived_log_path, sample_interactions_path
 from vidrec_core.data.schema import Catalog
-from vidrec_core.embed.registry import get_encoder
+from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.evaluate.config import EvalSettings, EvaluationError
 from vidrec_core.evaluate.metrics import (
     PerUser,
@@ -52,13 +53,13 @@ from vidrec_core.evaluate.metrics import (
 from vidrec_core.evaluate.results import EVAL_VERSION, EvalResult, ResultRow
 from vidrec_core.evaluate.scorers import (
     BASELINES,
-    LEARNED_STRATEGIES,
     Fit,
     available_baselines,
     baseline_scorer,
     fusion_for,
     fusion_weights_for,
     learned_for_fit,
+    strategy_context,
     strategy_scorer,
 )
 from vidrec_core.evaluate.split import (
@@ -68,8 +69,18 @@ from vidrec_core.evaluate.split import (
     held_out_new,
     leave_last_out,
     new_items_split,
+    taste_split,
 )
-from vidrec_core.profile.registry import STRATEGIES, USES_FUSION
+from vidrec_core.evaluate.taste import (
+    TASTE_METRICS,
+    baseline_lists,
+    nan_bootstrap,
+    per_user_taste,
+    search_text,
+    strategy_lists,
+)
+from vidrec_core.profile.genres import GenreSpace
+from vidrec_core.profile.registry import STRATEGIES, default_strategy
 from vidrec_core.recommender import embed_catalog
 
 SHIPPED_RESULT = SAMPLE_DIR / "interactions" / "evaluation_default.json"
@@ -237,8 +248,18 @@ def evaluate(
         positives, new, cold_split.train, settings.min_history, settings.max_users, settings.seed
     )
     check_new_items(new_split, new, n_items)
-    views = {"all": split, "cold-start": cold_split, "new-items": new_split}
-    fit_of_view = {"all": "all", "cold-start": "held-out", "new-items": "held-out"}
+    taste = taste_split(
+        split,
+        catalog.genre_presence,
+        settings.taste_history,
+        settings.taste_users,
+        settings.taste_search_share,
+        settings.seed,
+    )
+    views = {"all": split, "cold-start": cold_split, "new-items": new_split, "on-taste": taste}
+    if not catalog.genre_names:  # taste is read from genres
+        views["on-taste"] = replace(taste, users=[])
+    fit_of_view = {"all": "all", "cold-start": "held-out", "new-items": "held-out", "on-taste": "all"}
 
     baselines = [m for m in methods if m in BASELINES]
     strategies = [m for m in methods if m in STRATEGIES]
@@ -257,6 +278,24 @@ def evaluate(
         if spaces[model].shape[0] != n_items:
             raise EvaluationError(f"The {model} embeddings have {spaces[model].shape[0]} rows, not {n_items}.")
     diversity_space = spaces[models[0]]
+    names = tuple(catalog.genre_names)
+    searches = sorted({g for g in taste.search_genre if g is not None}) if views["on-taste"].users else []
+    genres: dict[str, GenreSpace | None] = {}
+    search_vectors: dict[str, dict[int, np.ndarray]] = {}
+    for model in models:
+        if not names:
+            genres[model] = None
+            continue
+        name_vectors = None
+        if searches and strategies:  # the typed search lines and the genre names are read by the encoder
+            plan.say(f"loading the {model} language model for the on-taste view's search lines")
+            encoder = get_encoder(model)
+            search_vectors[model] = dict(
+                zip(searches, encoder.encode([search_text(names[g]) for g in searches]), strict=True)
+            )
+            name_vectors = encoder.encode(list(names))
+        genres[model] = GenreSpace.of(names, catalog.genre_presence, spaces[model], name_vectors)
+    floors = {model: closeness_floor(spaces[model]) for model in models}
 
     fits: dict[str, Fit] = {}
     training = {"all": (split.train, None), "held-out": (cold_split.train, new)}
@@ -265,7 +304,7 @@ def evaluate(
         train, held_out = training[name]
         fits[name] = Fit.of(train, n_items, held_out)
     fusion_info: dict[str, dict] = {}
-    if "held-out" in fits and any(m in USES_FUSION for m in strategies):
+    if "held-out" in fits and any(STRATEGIES[m].reads_fusion for m in strategies):
         for model in models:
             plan.step(
                 f"fusion weights ({model}): fitted on videos set aside from training data", STEP_WEIGHTS["fusion"]
@@ -273,7 +312,7 @@ def evaluate(
             weights, fusion_info[model] = fusion_weights_for(fits["held-out"], lexical, spaces[model], new)
             for fit in fits.values():
                 fit.fusion[model] = fusion_for(fit, lexical, spaces[model], weights)
-    if any(m in LEARNED_STRATEGIES for m in strategies):
+    if any(STRATEGIES[m].needs_model for m in strategies):
         for name, fit in fits.items():
             for model in models:
                 plan.step(f"{name}: training the learned adapter ({model})", STEP_WEIGHTS["learned"])
@@ -299,6 +338,25 @@ def evaluate(
         samples = np.random.default_rng([settings.seed, 5]).integers(
             0, len(data.users), (settings.bootstrap, len(data.users))
         )
+        contexts = {
+            model: strategy_context(catalog, spaces[model], fit, model, genres[model], floors[model])
+            for model in models
+        }
+        if view == "on-taste":
+            taste_rows = _taste_rows(
+                data, baselines, strategies, models, fit, lexical, contexts, search_vectors, catalog, k, samples,
+                settings, plan,
+            )  # fmt: skip
+            rows += taste_rows
+            searched = sum(g is not None for g in data.search_genre)
+            info_views[view] = {
+                "users": len(data.users),
+                "k": k,
+                "history": settings.taste_history,
+                "users_with_a_search": searched,
+                "compared_with": next((r.baseline for r in taste_rows if r.baseline), None),
+            }
+            continue
         per_user: dict[tuple[str, str], PerUser] = {}
         timings: dict[tuple[str, str], float] = {}
         for method in [*baselines, *strategies]:
@@ -309,7 +367,8 @@ def evaluate(
                 if method in BASELINES:
                     scorer = baseline_scorer(method, data, fit, lexical, settings.seed)
                 else:
-                    scorer = strategy_scorer(method, data, catalog, spaces[encoder], fit, encoder)
+                    candidates = new_split.candidates if view == "new-items" else None
+                    scorer = strategy_scorer(method, data, catalog, contexts[encoder], k, candidates)
                 if view == "new-items":
                     per = rank_candidates(scorer, data, k, diversity_space, settings.seed)
                 else:
@@ -361,7 +420,7 @@ def evaluate(
 def _row_weight(method: str) -> float:
     if method == "multi-interest":
         return STEP_WEIGHTS["multi-interest"]
-    return STEP_WEIGHTS["fusion-rows"] if method in USES_FUSION else 1.0
+    return STEP_WEIGHTS["fusion-rows"] if method in STRATEGIES and STRATEGIES[method].reads_fusion else 1.0
 
 
 def _plan_weight(views: dict, baselines: list[str], strategies: list[str], models: list[str], fits: int) -> float:
@@ -369,9 +428,9 @@ def _plan_weight(views: dict, baselines: list[str], strategies: list[str], model
         len(baselines) + sum(_row_weight(m) for m in strategies) * len(models) for data in views.values() if data.users
     )
     fixed = fits * STEP_WEIGHTS["fit"]
-    if any(m in USES_FUSION for m in strategies):
+    if any(STRATEGIES[m].reads_fusion for m in strategies):
         fixed += STEP_WEIGHTS["fusion"] * len(models)
-    if any(m in LEARNED_STRATEGIES for m in strategies):
+    if any(STRATEGIES[m].needs_model for m in strategies):
         fixed += fits * STEP_WEIGHTS["learned"] * len(models)
     return rows + fixed
 
@@ -406,3 +465,68 @@ def _rows(
             )
         )
     return rows, best[0] if best is not None else None
+
+
+def _taste_rows(
+    data,
+    baselines: list[str],
+    strategies: list[str],
+    models: list[str],
+    fit: Fit,
+    lexical: LexicalIndex,
+    contexts: dict,
+    search_vectors: dict[str, dict[int, np.ndarray]],
+    catalog: Catalog,
+    k: int,
+    samples: np.ndarray,
+    settings: EvalSettings,
+    plan: Plan,
+) -> list[ResultRow]:
+    """The on-taste view (`evaluate.taste`): one row per method, each metric compared user by user with the default
+    strategy as the studio runs it (its encoder when evaluated, else the first)."""
+    per_user, timings = {}, {}
+    for method in [m for m in baselines if m in TASTE_BASELINES] + strategies:
+        for encoder in ["-"] if method in BASELINES else models:
+            plan.step(f"on-taste: {method}" + ("" if encoder == "-" else f" ({encoder})"), _row_weight(method))
+            t0 = time.perf_counter()
+            if method in BASELINES:
+                lists = baseline_lists(baseline_scorer(method, data, fit, lexical, settings.seed), data, fit.n_items, k)
+            else:
+                vectors = search_vectors.get(encoder, {})
+                lists = strategy_lists(method, data, catalog, contexts[encoder], k, vectors, catalog.genre_names)
+            per_user[(method, encoder)] = per_user_taste(lists, data, catalog.genre_presence, k).values
+            timings[(method, encoder)] = time.perf_counter() - t0
+    default = default_strategy(has_viewing=True, has_model=any(STRATEGIES[m].needs_model for m in strategies))
+    encoder = DEFAULT_ENCODER if DEFAULT_ENCODER in models else models[0]
+    reference = (default.name, encoder) if (default.name, encoder) in per_user else None
+    rows = []
+    for (method, encoder), values in per_user.items():
+        metrics = {
+            name: estimate
+            for name in (*TASTE_METRICS, "hr", "ndcg")
+            if (estimate := nan_bootstrap(values[name], samples)) is not None
+        }
+        diffs = {}
+        if reference is not None and (method, encoder) != reference:
+            diffs = {
+                name: estimate
+                for name in (*TASTE_METRICS, "ndcg")
+                if (estimate := nan_bootstrap(values[name] - per_user[reference][name], samples)) is not None
+            }
+        rows.append(
+            ResultRow(
+                view="on-taste",
+                method=method,
+                kind="baseline" if method in BASELINES else "strategy",
+                encoder=encoder,
+                users=len(data.users),
+                metrics=metrics,
+                baseline=f"{reference[0]} ({reference[1]})" if diffs and reference else None,
+                seconds=round(timings[(method, encoder)], 3),
+                diffs=diffs,
+            )
+        )
+    return rows
+
+
+TASTE_BASELINES = ("popular", "item-knn", "ease")  # the collaborative baselines: the accuracy references

@@ -37,9 +37,11 @@ from vidrec_core.learn.fusion import (
     like_counts,
     text_prior,
 )
+from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.history import Event, EventKind
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.profile.strategies import EmbeddedHistory, StrategyContext, nearest_known
+from vidrec_core.rank.pipeline import lifted_scores, strategy_list
 
 BASELINES: dict[str, str] = {
     "random": "a uniformly random order (the floor)",
@@ -157,10 +159,11 @@ def fusion_weights_for(
     return model, {**model.info, "weights": model.weights}
 
 
-def strategy_scorer(name: str, split: HasHistories, catalog: Catalog, items: np.ndarray, fit: Fit, encoder: str):
-    """Call a registered profile strategy per user, exactly as the app would with a watched-titles history."""
-    fn = STRATEGIES[name]
-    context = StrategyContext(
+def strategy_context(
+    catalog: Catalog, items: np.ndarray, fit: Fit, encoder: str, genres: GenreSpace | None, meaning_floor: float
+) -> StrategyContext:
+    """What a strategy reads in one view, as the app gives it: the view's fitted models and the catalog's genres."""
+    return StrategyContext(
         items=items,
         popularity=fit.popularity.percentile_,
         collaborative=fit.ease,
@@ -168,19 +171,49 @@ def strategy_scorer(name: str, split: HasHistories, catalog: Catalog, items: np.
         known_neighbours=nearest_known(items, fit.ease.known_),
         learned=fit.learned.get(encoder),
         fusion=fit.fusion.get(encoder),
+        genres=genres,
+        meaning_floor=meaning_floor,
     )
+
+
+def watched_history(rows: np.ndarray, catalog: Catalog, items: np.ndarray) -> EmbeddedHistory:
+    """A history of watched videos, as the app gets it from their titles typed one per line."""
     ids, titles = catalog.ids, catalog.titles
+    events = [
+        Event(kind=EventKind.WATCHED, text=titles[i], line_no=pos, matched_id=ids[i], matched_title=titles[i])
+        for pos, i in enumerate(rows, start=1)
+    ]
+    return EmbeddedHistory(events=events, vectors=items[rows])
+
+
+def with_line(history: EmbeddedHistory, kind: EventKind, text: str, vector: np.ndarray) -> EmbeddedHistory:
+    """The history with one typed line appended (newest)."""
+    event = Event(kind=kind, text=text, line_no=len(history.events) + 1)
+    return EmbeddedHistory([*history.events, event], np.vstack([history.vectors, vector[None, :]]))
+
+
+def strategy_scorer(
+    name: str,
+    split: HasHistories,
+    catalog: Catalog,
+    context: StrategyContext,
+    k: int,
+    candidates: np.ndarray | None = None,
+) -> BatchScorer:
+    """A registered strategy per user, exactly as the app calls it with a watched-titles history: its list of k
+    (with the strategy's list steps; only `candidates` may be listed when given), then the rest by score."""
+    strategy = STRATEGIES[name]
+    allowed = None
+    if candidates is not None:
+        allowed = np.zeros(len(context.items), dtype=bool)
+        allowed[candidates] = True
 
     def scores(rows: Sequence[int]) -> np.ndarray:
-        out = np.empty((len(rows), len(items)), dtype=np.float32)
+        out = np.empty((len(rows), len(context.items)), dtype=np.float64)
         for n, row in enumerate(rows):
-            history = split.histories[row]
-            events = [
-                Event(kind=EventKind.WATCHED, text=titles[i], line_no=pos, matched_id=ids[i], matched_title=titles[i])
-                for pos, i in enumerate(history, start=1)
-            ]
-            embedded = EmbeddedHistory(events=events, vectors=items[history])
-            out[n] = fn(embedded, context).scores
+            history = watched_history(split.histories[row], catalog, context.items)
+            made = strategy_list(strategy, history, context, catalog, k, allowed=allowed)
+            out[n] = lifted_scores(made.profile.scores, made.ranking.indices)
         return out
 
     return scores

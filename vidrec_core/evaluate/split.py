@@ -159,3 +159,48 @@ def check_no_leak(split: Split, n_items: int, cold: np.ndarray | None = None) ->
         seen = np.asarray(train.sum(axis=0)).ravel() > 0
         if (seen & cold).any():
             raise LeakError(f"{int((seen & cold).sum())} cold-start items appear in training interactions.")
+
+
+@dataclass(frozen=True)
+class TasteSplit:
+    """The on-taste view's users: each one's last liked videos typed as a history (the all view's history, cut to
+    its newest `n`), the all view's held-out next video, and for a seeded share of them one search line aimed at a
+    genre their history hardly watches. Trained on the all view's data, which holds none of those targets."""
+
+    users: list[str]
+    histories: list[np.ndarray]
+    targets: np.ndarray
+    search_genre: list[int | None]  # a genre column of the catalog, or None for users without a search
+    train: list[np.ndarray]
+
+    def history_matrix(self, rows: Sequence[int], n_items: int) -> sp.csr_matrix:
+        return user_item_matrix([self.histories[r] for r in rows], n_items)
+
+
+def taste_split(
+    split: Split,
+    genre_presence: sp.csr_matrix,
+    n: int,
+    max_users: int,
+    search_share: float,
+    seed: int,
+    min_genre_videos: int = 20,
+) -> TasteSplit:
+    """See `TasteSplit`. A search is aimed at a genre with `min_genre_videos` or more videos (so the catalog has
+    what is searched for) that holds under a tenth of the user's history, drawn with the seed."""
+    presence = sp.csr_matrix(genre_presence)
+    eligible = [i for i, h in enumerate(split.histories) if len(h) >= n]
+    rng = np.random.default_rng([seed, 11])
+    if len(eligible) > max_users:
+        eligible = sorted(rng.choice(eligible, size=max_users, replace=False).tolist())
+    sizes = np.asarray(presence.sum(axis=0)).ravel()
+    searchable = np.flatnonzero(sizes >= min_genre_videos)
+    histories, genres = [], []
+    for i in eligible:
+        history = split.histories[i][-n:]
+        histories.append(history)
+        watched = np.asarray(presence[history].sum(axis=0)).ravel() / len(history)
+        options = searchable[watched[searchable] < 0.1]
+        wants = rng.random() < search_share
+        genres.append(int(rng.choice(options)) if wants and len(options) else None)
+    return TasteSplit([split.users[i] for i in eligible], histories, split.targets[eligible], genres, split.train)

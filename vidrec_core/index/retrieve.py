@@ -15,6 +15,7 @@ import numpy as np
 
 from vidrec_core.index import lance
 from vidrec_core.index.files import IndexManifest
+from vidrec_core.profile.registry import Strategy
 from vidrec_core.profile.strategies import (
     EmbeddedHistory,
     StrategyParams,
@@ -24,7 +25,6 @@ from vidrec_core.profile.strategies import (
     weighted_mean,
 )
 
-PROFILE_QUERIES_ONLY = frozenset({"mean", "recency"})  # strategies whose score is one profile's cosine
 MAX_EVENT_QUERIES = 8  # the most recent positive events asked about, for the strategies that score by events
 MAX_EXTRA_FOR_EXCLUDED = 1000  # the history's own videos come back too and are dropped: ask for that many more
 
@@ -105,9 +105,9 @@ class Ask:
 
 
 def retrieval_queries(
-    history: EmbeddedHistory, strategy: str, params: StrategyParams, settings: RetrievalSettings
+    history: EmbeddedHistory, strategy: Strategy, params: StrategyParams, settings: RetrievalSettings
 ) -> list[Ask]:
-    """The queries a history and strategy ask the index (see the module)."""
+    """The queries a history and strategy ask the index: the profile, and those in `strategy.queries`."""
     positive = np.flatnonzero(history.positive)
 
     def profile(vector: np.ndarray) -> Ask:
@@ -117,12 +117,12 @@ def retrieval_queries(
         return [profile(-weighted_mean(history.vectors, np.ones(len(history.vectors), dtype=np.float32)))]
     vectors, weights = history.vectors[positive], history.weights[positive]
     asks = [profile(weighted_mean(vectors, weights))]
-    if strategy == "recency":
+    if "recency" in strategy.queries:
         decay = recency_weights(len(history.events), params.half_life, event_ages(history.events))[positive]
         asks.append(profile(weighted_mean(vectors, weights * decay)))
-    if strategy not in PROFILE_QUERIES_ONLY:
-        if strategy == "multi-interest":
-            asks += [profile(interest.centroid) for interest in find_interests(history, params)]
+    if "interests" in strategy.queries:
+        asks += [profile(interest.centroid) for interest in find_interests(history, params)]
+    if "events" in strategy.queries:
         recent = np.argsort(event_ages(history.events)[positive], kind="stable")[:MAX_EVENT_QUERIES]
         asks += [
             Ask(np.asarray(vectors[i], dtype=np.float32), settings.event_candidates, settings.event_probe_share)

@@ -16,6 +16,7 @@ import numpy as np
 from vidrec_core.data.schema import Catalog
 from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.fusion import FusionScorer, HistoryInput
+from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.strategies import StrategyContext, StrategyParams
 from vidrec_core.rank.explain import Recommendation
 
@@ -57,7 +58,13 @@ class CandidateSpace:
         vectors = np.ascontiguousarray(items[rows], dtype=np.float32)
         return CandidateSpace(rows, sub, vectors, np.asarray(popularity)[rows])
 
-    def context(self, params: StrategyParams | None, fusion: FusionScorer | None) -> StrategyContext:
+    def context(
+        self,
+        params: StrategyParams | None,
+        fusion: FusionScorer | None,
+        genres: GenreSpace | None = None,
+        meaning_floor: float = 0.3,
+    ) -> StrategyContext:
         """What the strategies read, for the candidates. The viewing log's models score the whole catalog, so they
         are left out (a catalog this large could not fit EASE's dense matrix anyway)."""
         return StrategyContext(
@@ -71,6 +78,8 @@ class CandidateSpace:
             fusion=None
             if fusion is None
             else CandidateFusion(fusion.features, fusion.model, fusion.note, rows=self.rows),
+            genres=genres,
+            meaning_floor=meaning_floor,
         )
 
     def in_catalog(self, recommendations: list[Recommendation]) -> list[Recommendation]:

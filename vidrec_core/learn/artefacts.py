@@ -7,7 +7,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -137,7 +137,7 @@ def trained_for_split(
         json.dumps(
             {
                 "data": sequences_digest(sequences, item_vectors),
-                "config": asdict(replace(config, collaborative_weight=0.0)),
+                "config": asdict(config),
                 "code": _code_digest(),
                 "encoder": encoder,
             },
@@ -149,7 +149,6 @@ def trained_for_split(
     if path is not None and path.is_file():
         try:
             model = LearnedModel.load(path)
-            model.config = config  # collaborative_weight is an inference setting, not part of the weights
             return model
         except LearnedModelError:
             pass

@@ -32,9 +32,6 @@ class LearnedConfig:
     dropout: float = 0.2  # on the pooled events
     mask_history: bool = True  # never ask the model to predict a video already in the prefix
     user_balance: float = 0.5  # each user's examples weigh n^-balance (0: every example equal, 1: every user equal)
-    # At inference: share of the catalog's collaborative model (EASE, or item-kNN for logs too large for EASE) in a
-    # z-score blend (0: the adapter alone).
-    collaborative_weight: float = 0.0
     seed: int = 0
 
     def validate(self) -> None:
@@ -42,20 +39,15 @@ class LearnedConfig:
             raise LearnedModelError(f"Unknown pooling '{self.pooling}'. Choose mean, position or attention.")
         if self.dim < 1 or self.max_len < 1 or self.epochs < 1 or self.batch_size < 1:
             raise LearnedModelError("dim, max_len, epochs and batch_size must be at least 1.")
-        if not 0.0 <= self.collaborative_weight <= 1.0:
-            raise LearnedModelError("collaborative_weight must lie between 0 and 1.")
 
     @staticmethod
     def from_dict(data: dict) -> LearnedConfig:
         names = {f.name for f in fields(LearnedConfig)}
         data = dict(data)
-        if "knn_weight" in data and "collaborative_weight" not in data:  # artefacts written before EASE
-            data["collaborative_weight"] = data.pop("knn_weight")
         return LearnedConfig(**{k: v for k, v in data.items() if k in names})
 
 
-# The configuration the shipped artefacts and the evaluation use (docs/evaluation.md, "Learned interest mapping"): the
-# adapter with per-video residuals, 10 epochs, blended 20% with EASE at inference. The 20% was chosen on a validation
-# split of training data only (each user's second-to-last liked video): NDCG@10 averaged over both encoders 0.0797 at
-# 10%, 0.0807 at 20%, 0.0791 at 30%, 0.0765 at 50%.
-SHIPPED_CONFIG = LearnedConfig(epochs=10, collaborative_weight=0.2)
+# The configuration the shipped artefacts and the evaluation train with (docs/evaluation.md, "Learned interest
+# mapping"): the adapter with per-video residuals, 10 epochs. How its scores are blended with content and co-viewing
+# at inference is the learned strategy's business (`profile.learned.BLEND`), not the trained weights'.
+SHIPPED_CONFIG = LearnedConfig(epochs=10)

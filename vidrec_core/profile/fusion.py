@@ -11,13 +11,13 @@ import numpy as np
 
 from vidrec_core.core.vectors import zscore
 from vidrec_core.learn.fusion import HistoryInput
+from vidrec_core.profile.intents import typed_scores, typed_share
 from vidrec_core.profile.strategies import (
     ONLY_DISLIKES,
     Z_UNIT,
     EmbeddedHistory,
     ProfileResult,
     StrategyContext,
-    kernel_scores,
     nearest_strategy,
     weighted_mean,
 )
@@ -40,31 +40,6 @@ def history_input(history: EmbeddedHistory, ctx: StrategyContext) -> HistoryInpu
     )
 
 
-def typed_share(history: EmbeddedHistory) -> float:
-    """The share of the positive events' weight carried by typed lines (searches, comments, stated tastes)."""
-    rows = np.flatnonzero(history.positive)
-    weights = np.abs(history.weights[rows])
-    typed = np.array([history.events[r].matched_id is None for r in rows], dtype=bool)
-    return float(weights[typed].sum() / weights.sum()) if len(rows) and weights.sum() > 0 else 0.0
-
-
-def typed_scores(history: EmbeddedHistory, ctx: StrategyContext) -> np.ndarray:
-    """Typed lines read on their own terms (z-scores): closeness in meaning to them, plus shared people when a line
-    names someone ("anything with Tom Hardy"). The fusion weights were learned from histories of videos, where
-    years, genres and a likability prior carry much of the score; a sentence has none of those."""
-    rows = [r for r in np.flatnonzero(history.positive) if history.events[r].matched_id is None]
-    if not rows:
-        return np.zeros(len(ctx.items), dtype=np.float32)
-    scores = zscore(kernel_scores(history.vectors[rows], history.weights[rows], ctx.items))
-    if ctx.fusion is not None:
-        lexical = ctx.fusion.features.lexical
-        names = lexical.names_in_text(" ".join(history.events[r].text for r in rows))
-        people = lexical.people.get("people")
-        if names and people is not None:
-            scores = scores + zscore(people.scores(people.query_from_tokens(names))[0])
-    return scores.astype(np.float32)
-
-
 def fusion_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileResult:
     """Scores are a weighted sum of per-history z-scored features; each evidence group's part is kept for the
     explanations ("same director as ...", "close in meaning to ..."). Typed lines get their share of the history's
@@ -78,9 +53,10 @@ def fusion_strategy(history: EmbeddedHistory, ctx: StrategyContext) -> ProfileRe
     scores, evidence = ctx.fusion.score(history_input(history, ctx))
     share = typed_share(history)
     if share > 0:
-        scores = ((1 - share) * zscore(scores) + share * typed_scores(history, ctx)).astype(np.float32)
+        typed = typed_scores(history, ctx)
+        scores = ((1 - share) * zscore(scores) + share * typed).astype(np.float32)
         evidence = {group: (1 - share) * part for group, part in evidence.items()}
-        evidence["meaning"] = evidence.get("meaning", 0.0) + share * typed_scores(history, ctx)
+        evidence["meaning"] = evidence.get("meaning", 0.0) + share * typed
     positive = history.positive
     return ProfileResult(
         scores=scores,

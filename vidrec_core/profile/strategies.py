@@ -9,7 +9,7 @@ strategies by name is `vidrec_core.profile.registry`; the learned one is in `vid
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,6 +21,8 @@ from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.collaborative import user_item_matrix
 from vidrec_core.learn.fusion import FusionScorer
+from vidrec_core.profile.base import StrategyParams
+from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.history import Event, EventKind, shorten
 
 # How much each kind of event counts towards the profile; a dislike pushes away.
@@ -32,18 +34,6 @@ KIND_WEIGHTS: dict[EventKind, float] = {
     EventKind.INTEREST: 1.0,
     EventKind.DISLIKED: -1.0,
 }
-
-
-@dataclass(frozen=True)
-class StrategyParams:
-    """Knobs the app and the command line expose."""
-
-    half_life: float = 5.0  # recency: how many events back an event's weight halves
-    max_interests: int = 4  # multi-interest: at most this many separate tastes
-    split_similarity: float = 0.25  # multi-interest: groups of events less similar than this are separate tastes
-    min_silhouette: float = 0.1  # multi-interest: a split must separate tastes at least this clearly
-    hybrid_weight: float = 0.5  # hybrid: share of the collaborative signal
-    popularity_weight: float = 0.1  # hybrid: weight of the popularity prior
 
 
 class CollaborativeModel(Protocol):
@@ -65,12 +55,15 @@ class StrategyContext:
     items: np.ndarray
     popularity: np.ndarray | None = None  # (n_items,) percentile rank in [0, 1]
     collaborative: CollaborativeModel | None = None
-    params: StrategyParams = StrategyParams()
+    params: StrategyParams = field(default_factory=StrategyParams)
     index_of: dict[str, int] | None = None  # catalog id -> row, to find watched items for collaborative scoring
     # (n_items, m) rows of the m most similar videos that have interactions, for videos that have none (else -1)
     known_neighbours: np.ndarray | None = None
     learned: LearnedModel | UnavailableModel | None = None  # the learned strategy's model, or why there is none
     fusion: FusionScorer | None = None  # the fusion strategy's features and weights for this catalog and encoder
+    genres: GenreSpace | None = None  # the catalog's genres in the meaning space (None: the catalog has none)
+    # The similarity two videos of this catalog must reach to be called close in meaning (see `meaning_floor`)
+    meaning_floor: float = 0.3
 
 
 @dataclass(frozen=True)
@@ -315,26 +308,56 @@ def blend_collaborative(
     fan's list with Forrest Gump and Shawshank. Returns why there is no blend when the collaborative signal cannot
     apply.
     """
+    collab = collaborative_z(history, ctx)
+    if isinstance(collab, str):
+        return collab
+    w = weight
+    own_z = zscore(own)
+    collab_z = collab.scores.copy()
+    if gated:
+        collab_z *= (1.0 / (1.0 + np.exp(CONTENT_GATE_AT - own_z))).astype(np.float32)
+    blended = (1 - w) * own_z + w * collab_z
+    parts = np.abs((1 - w) * own_z) + np.abs(w * collab_z) + 1e-9
+    share = (np.abs(w * collab_z) / parts).astype(np.float32)
+    return Blend(blended, share, collab.known)
+
+
+@dataclass(frozen=True)
+class Collaborative:
+    """The collaborative model's scores for one history, standardised over the videos it knows; a video nobody has
+    interacted with borrows from the most similar videos that have interactions (`known_neighbours`)."""
+
+    scores: np.ndarray
+    known: np.ndarray
+
+
+def collaborative_z(history: EmbeddedHistory, ctx: StrategyContext) -> Collaborative | str:
+    """See `Collaborative`; a string saying why when the collaborative signal cannot apply."""
     if ctx.collaborative is None:
         return NO_INTERACTIONS
     watched = watched_rows(history, ctx)
     known = ctx.collaborative.known_
     if not watched or not known[watched].any():
         return NO_WATCHED_KNOWN
-    w = weight
-    own_z = zscore(own)
     collab = ctx.collaborative.scores(user_item_matrix([watched], len(ctx.items)))[0]
     collab_z = zscore(np.asarray(collab, dtype=np.float32), known)
     collab_z = np.where(known, collab_z, 0.0).astype(np.float32)
     if ctx.known_neighbours is not None:
         unknown = np.flatnonzero(~known)
         collab_z[unknown] = collab_z[ctx.known_neighbours[unknown]].mean(axis=1)
-    if gated:
-        collab_z *= (1.0 / (1.0 + np.exp(CONTENT_GATE_AT - own_z))).astype(np.float32)
-    blended = (1 - w) * own_z + w * collab_z
-    parts = np.abs((1 - w) * own_z) + np.abs(w * collab_z) + 1e-9
-    share = (np.abs(w * collab_z) / parts).astype(np.float32)
-    return Blend(blended, share, known)
+    return Collaborative(collab_z, known)
+
+
+COLLABORATIVE_CLIP = 3.0  # spreads: EASE's long tail (Forrest Gump at 9 after four space films) is held here
+
+
+def bounded_collaborative(history: EmbeddedHistory, ctx: StrategyContext) -> Collaborative | str:
+    """`collaborative_z` held within ±`COLLABORATIVE_CLIP` spreads: co-viewing can lift a video as much as strong
+    content evidence, never drown it."""
+    collab = collaborative_z(history, ctx)
+    if isinstance(collab, str):
+        return collab
+    return Collaborative(np.clip(collab.scores, -COLLABORATIVE_CLIP, COLLABORATIVE_CLIP), collab.known)
 
 
 def nearest_known(items: np.ndarray, known: np.ndarray, m: int = 10, chunk: int = 4096) -> np.ndarray:
@@ -351,9 +374,6 @@ def nearest_known(items: np.ndarray, known: np.ndarray, m: int = 10, chunk: int 
         sims = items[rows] @ items[known_rows].T
         out[rows, :m] = known_rows[top_k_rows(sims, m)]
     return out
-
-
-StrategyFn = Callable[[EmbeddedHistory, StrategyContext], ProfileResult]
 
 
 def dislike_penalty(history: EmbeddedHistory, items: np.ndarray, strength: float = 1.0) -> np.ndarray:

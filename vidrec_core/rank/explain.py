@@ -8,6 +8,7 @@ named only when the strategy weighed them (fusion, hybrid); viewers only when it
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,9 @@ import pandas as pd
 
 from vidrec_core.data.lexical import PEOPLE_FIELDS, person_key, split_names
 from vidrec_core.data.schema import Catalog
+from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.history import Event
+from vidrec_core.profile.intents import Intent
 from vidrec_core.profile.strategies import CollaborativeModel, EmbeddedHistory, ProfileResult
 from vidrec_core.rank.select import Ranking
 
@@ -34,6 +37,7 @@ class Recommendation:
     because_similarity: float | None = None
     interest: str | None = None
     collaborative_share: float | None = None
+    search: str | None = None  # the search this pick answers
 
     def as_dict(self) -> dict:
         return {
@@ -46,6 +50,8 @@ class Recommendation:
             "because_line": self.because_line,
             "because_similarity": None if self.because_similarity is None else round(float(self.because_similarity), 4),
             "overview": self.overview,
+            **({"interest": self.interest} if self.interest else {}),
+            **({"search": self.search} if self.search else {}),
         }
 
 
@@ -104,6 +110,27 @@ def meaning_reason(history: EmbeddedHistory, rows: np.ndarray, vector: np.ndarra
     return f"close in meaning to {event.reference} (similarity {float(sims[best]):.2f})", event, float(sims[best])
 
 
+def search_reason(intent: Intent, similarity: float, floor: float, genres: list[str]) -> str:
+    """ "matches your search “…”", with what matched: the genre the search is about, or closeness in meaning."""
+    said = f"matches your search “{intent.label}”"
+    if intent.genre and intent.genre in genres:
+        return f"{said} ({intent.genre})"
+    return f"{said} (similarity {similarity:.2f})" if similarity >= floor else said
+
+
+def genre_reason(genres: list[str], space: GenreSpace | None, target: np.ndarray | None) -> str | None:
+    """ "in genres you watch: Horror, Thriller": the pick's genres that carry a tenth or more of the history's."""
+    if space is None or target is None:
+        return None
+    column = {name: n for n, name in enumerate(space.names)}
+    mine = [g for g in genres if g in column and target[column[g]] >= 0.1]
+    mine.sort(key=lambda g: -target[column[g]])
+    return f"in genres you watch: {', '.join(mine[:MAX_NAMED])}" if mine else None
+
+
+VIEWING_MODEL_REASON = "viewers with histories like yours went on to watch it"
+
+
 def explain(
     catalog: Catalog,
     items: np.ndarray,
@@ -111,8 +138,14 @@ def explain(
     ranking: Ranking,
     profile: ProfileResult | None = None,
     collaborative: CollaborativeModel | None = None,
+    intents: Sequence[Intent] = (),
+    meaning_floor: float = 0.0,
+    genres: GenreSpace | None = None,
+    target: np.ndarray | None = None,
 ) -> list[Recommendation]:
-    """Name the evidence for each pick, strongest first; see the module docstring for the forms."""
+    """Name the evidence for each pick, the part that carried it most first (see the module docstring for the
+    forms). Closeness in meaning below `meaning_floor` (what two videos of this catalog reach by chance) is never
+    named: a 0.17 similarity is not a reason."""
     positive = np.flatnonzero(history.positive)
     interests = profile.interests if profile is not None else []
     evidence = profile.evidence if profile is not None else {}
@@ -120,7 +153,9 @@ def explain(
     frame = catalog.frame
     index_of = catalog.index_of
     recs = []
-    for index, score, interest_index in zip(ranking.indices, ranking.scores, ranking.interest_of, strict=True):
+    for index, score, interest_index, search_index in zip(
+        ranking.indices, ranking.scores, ranking.interest_of, ranking.search_of, strict=True
+    ):
         rows, interest_label = positive, None
         if interest_index is not None and interest_index < len(interests):
             interest_label = interests[interest_index].label
@@ -130,25 +165,40 @@ def explain(
             for r in rows
             if history.events[r].matched_id in index_of
         ]
-        reasons: list[tuple[float, str, Event]] = []  # (weight, text, event)
+        row = frame.iloc[index]
+        pick_genres = list(row["genres"])
+        reasons: list[tuple[float, str, Event | None]] = []  # (weight, text, event)
         line, similarity = None, None
         if len(rows):
             text, event, similarity = meaning_reason(history, rows, items[index])
-            reasons.append((float(evidence["meaning"][index]) if "meaning" in evidence else 0.5, text, event))
+            if similarity >= meaning_floor:
+                reasons.append((float(evidence["meaning"][index]) if "meaning" in evidence else 0.5, text, event))
         if "people" in evidence and videos:
             found = people_reason(frame, index, videos)
             if found:
                 reasons.append((float(evidence["people"][index]), *found))
         collab = None if collab_share is None else float(collab_share[index])
         known = profile is not None and profile.collaborative_known is not None and profile.collaborative_known[index]
-        if collab is not None and known and collaborative is not None and videos:
+        viewing = float(evidence["viewing"][index]) if "viewing" in evidence else collab
+        if viewing is not None and collaborative is not None and videos and (known or "viewing" in evidence):
             found = viewers_reason(collaborative, index, videos)
             if found:
-                reasons.append((collab, *found))
+                reasons.append((viewing, *found))
+            elif "viewing" in evidence and viewing > 0:
+                reasons.append((viewing, VIEWING_MODEL_REASON, None))
         reasons.sort(key=lambda r: -r[0])
-        because = "because " + "; ".join(text for _, text, _ in reasons) if reasons else "close to the overall profile"
-        if reasons:
+        said = [text for _, text, _ in reasons]
+        if search_index is not None and search_index < len(intents):
+            intent = intents[search_index]
+            found_similarity = float(items[index] @ history.vectors[intent.row])
+            said.insert(0, search_reason(intent, found_similarity, meaning_floor, pick_genres))
+            line = history.events[intent.row].line_no
+        elif reasons and reasons[0][2] is not None:
             line = reasons[0][2].line_no
+        if not said:
+            fallback = genre_reason(pick_genres, genres, target)
+            said.append(fallback or "close to the history as a whole")
+        because = "because " + "; ".join(said)
         if interest_label:
             because += f"; serves the interest “{interest_label}”"
         if collab is not None:
@@ -156,7 +206,6 @@ def explain(
                 because += f"; nobody has watched it yet: {collab:.0%} of the score borrowed from similar videos"
             else:
                 because += f"; {collab:.0%} of the score from viewers with similar histories"
-        row = frame.iloc[index]
         year = row["year"]
         recs.append(
             Recommendation(
@@ -164,7 +213,7 @@ def explain(
                 id=str(row["id"]),
                 title=str(row["title"]),
                 year=None if pd.isna(year) else int(year),
-                genres=list(row["genres"]),
+                genres=pick_genres,
                 overview=str(row["overview"]),
                 score=float(score),
                 because=because,
@@ -172,6 +221,7 @@ def explain(
                 because_similarity=similarity,
                 interest=interest_label,
                 collaborative_share=collab,
+                search=None if search_index is None else intents[search_index].label,
             )
         )
     return recs
