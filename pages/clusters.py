@@ -9,7 +9,7 @@ from vidrec_core.core.jobs import Job
 from vidrec_core.explore.cluster import NOISE, central_order
 from vidrec_core.explore.overlay import event_points, profile_point
 from vidrec_ui.bootstrap import ensure_app
-from vidrec_ui.controls import chosen_strategy
+from vidrec_ui.controls import chosen_calibration, chosen_strategy
 from vidrec_ui.history_state import append_line, current_history_text
 from vidrec_ui.map_data import (
     MAX_POINTS,
@@ -185,7 +185,9 @@ if show_viewer and history_text.strip():
         # The studio's strategy: the map shows the profile the picks came from.
         strategy, params = chosen_strategy(default=recommender.default_strategy)
         try:
-            result = recommender.recommend(events, strategy=strategy, k=10, params=params)
+            result = recommender.recommend(
+                events, strategy=strategy, k=10, params=params, calibration=chosen_calibration()
+            )
         except VidrecError:
             result = None
         rec_rows = [r.index for r in result.recommendations] if result else []

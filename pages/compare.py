@@ -40,13 +40,20 @@ for column, (label, prefix) in zip(columns, [("A", "a_"), ("B", "b_")], strict=T
         if label == "A" and get(prefix + "strategy") is None:
             put(prefix + "strategy", ARTICLE_BASELINE)
         default = recommender.default_strategy if label == "B" else None
-        strategy, k, diversity, params = strategy_controls(prefix, label=f"Strategy {label}", default=default)
+        choice = strategy_controls(prefix, label=f"Strategy {label}", default=default, missing=recommender.missing)
         try:
-            result = recommender.recommend(events, strategy=strategy, k=k, diversity=diversity, params=params)
+            result = recommender.recommend(
+                events,
+                strategy=choice.strategy,
+                k=choice.k,
+                diversity=choice.diversity,
+                params=choice.params,
+                calibration=choice.calibration,
+            )
         except VidrecError as exc:
             st.warning(md_escape(exc))
             st.stop()
-        sides[label] = (strategy, diversity, result)
+        sides[label] = (choice.strategy, choice.diversity, result)
 
 ids_a = {r.id for r in sides["A"][2].recommendations}
 ids_b = {r.id for r in sides["B"][2].recommendations}

@@ -1,5 +1,6 @@
 """Evaluate: how well each strategy predicts what MovieLens users liked, against the baselines a recommender-systems
-reader expects, in three views: all users, cold start, and new videos.
+reader expects, in three views (all users, cold start, new videos), and whether its lists look right to a person
+(the on-taste view: genres followed, searches answered), with accuracy and taste drawn against each other.
 
 Opens instantly on a stored result (this machine's cache for the current code, else the one shipped in
 sample_data/interactions/). A fresh run is a server job: it goes on when the tab closes, any tab sees its progress
@@ -17,6 +18,7 @@ from vidrec_core.evaluate.report import VIEW_QUESTIONS, reading, row_label, tabl
 from vidrec_core.evaluate.results import EvalResult
 from vidrec_core.evaluate.run import SHIPPED_RESULT, evaluate, load_result, stored_result
 from vidrec_core.evaluate.scorers import BASELINES
+from vidrec_core.evaluate.taste import TASTE_METRICS
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.jobs import follow_jobs, job_runner
 from vidrec_ui.text import md_escape
@@ -32,7 +34,9 @@ st.caption(
     "liked video is hidden and every method ranks the whole catalog for it. **Cold start**: the hidden video is one "
     "of a tenth of the liked videos held out as new (never in any training data). **New videos**: for videos "
     "uploaded today, which viewers should see them? Every user with liked new videos ranks only the new videos. "
-    "Intervals are 95% bootstrap intervals over users; Δ is the paired difference with the view's best baseline."
+    "**On taste**: users' last liked titles typed as a history; do the lists follow their genres, and does a search "
+    "line move them? Intervals are 95% bootstrap intervals over users; Δ is the paired difference with the view's "
+    "best baseline (on taste: with the default strategy)."
 )
 
 
@@ -138,10 +142,50 @@ def ndcg_chart(view: str) -> go.Figure:
     return figure
 
 
+def trade_off_chart() -> go.Figure | None:
+    """Accuracy (all users' NDCG@10) against taste (typed histories' genre miscalibration), one point per method:
+    the default should sit at the top right."""
+    accuracy = {(r.method, r.encoder): r.metrics["ndcg"].value for r in result.view("all")}
+    points = [r for r in result.view("on-taste") if (r.method, r.encoder) in accuracy]
+    if not points:
+        return None
+    default = next((r.baseline for r in points if r.baseline), None)
+    figure = go.Figure()
+    for kind, colour in (("baseline", "#9e9e9e"), ("strategy", "#1f77b4")):
+        chosen = [r for r in points if r.kind == kind]
+        figure.add_trace(
+            go.Scatter(
+                x=[accuracy[(r.method, r.encoder)] for r in chosen],
+                y=[r.metrics["miscalibration"].value for r in chosen],
+                mode="markers+text",
+                text=[row_label(r) for r in chosen],
+                textposition="top center",
+                marker={
+                    "size": [16 if row_label(r) == default else 10 for r in chosen],
+                    "color": colour,
+                    "symbol": ["star" if row_label(r) == default else "circle" for r in chosen],
+                },
+                name="baselines" if kind == "baseline" else "vidrec strategies",
+                customdata=[[r.metrics["on_taste"].value] for r in chosen],
+                hovertemplate="%{text}<br>NDCG@10 %{x:.4f}<br>miscalibration %{y:.2f}<br>on taste "
+                "%{customdata[0]:.2f}<extra></extra>",
+            )
+        )
+    figure.update_layout(
+        height=420,
+        margin={"l": 10, "r": 10, "t": 10, "b": 40},
+        xaxis_title="accuracy: all users' NDCG@10 (further right is better)",
+        yaxis_title="genre miscalibration (higher up is better)",
+        yaxis_autorange="reversed",
+    )
+    return figure
+
+
 headings = {
     "all": "All users",
     "cold-start": "Cold start (the hidden video is new to the models)",
     "new-items": "New videos: for videos uploaded today, which viewers should see them?",
+    "on-taste": "On taste: typed histories, their genres followed and their searches answered",
 }
 views_info = info.get("views", {})
 for view, heading in headings.items():
@@ -166,6 +210,22 @@ for view, heading in headings.items():
             "video is one of them are scored, so the intervals are wide. The new-videos view below asks the same "
             "question with far more evidence."
         )
+    elif view == "on-taste":
+        details = views_info.get(view, {})
+        st.caption(
+            f"{users:,} users' last {details.get('history', '?')} liked titles, typed as a history. Genre "
+            "miscalibration: how far the list's genre mix is from the history's (Steck 2018; lower is better). On "
+            "taste: picks sharing a genre with the history's two main genres. Search response: "
+            f"{details.get('users_with_a_search', '?')} of the histories get one `search:` line naming a genre they "
+            "hardly watch; the picks of that genre in the new list, minus the old. Each method is compared user by "
+            f"user with the default, {details.get('compared_with') or '?'}."
+        )
+        st.caption(md_escape(VIEW_QUESTIONS[view]))
+        chart = trade_off_chart()
+        if chart is not None:
+            st.plotly_chart(chart, key="trade_off")
+        st.dataframe(pd.DataFrame(table_records(result, view)), hide_index=True, width="stretch")
+        continue
     else:
         st.caption(f"{users} users; {info.get('skipped_users', '?')} users with fewer liked videos were skipped.")
     st.caption(md_escape(VIEW_QUESTIONS[view]))
@@ -176,7 +236,7 @@ with st.expander("Data and definitions"):
     for line in info.get("match_report", []):
         st.markdown("- " + md_escape(line))
     st.markdown("**Metrics**")
-    for text in METRICS.values():
+    for text in [*METRICS.values(), *TASTE_METRICS.values()]:
         st.markdown("- " + md_escape(text))
     st.markdown("**Baselines**")
     for name, text in BASELINES.items():

@@ -83,7 +83,7 @@ with left:
 with right:
     controls = st.columns([1, 1])
     with controls[0]:
-        strategy, k, diversity, params = strategy_controls(default=recommender.default_strategy)
+        choice = strategy_controls(default=recommender.default_strategy, missing=recommender.missing)
     with controls[1]:
         filters = filter_controls(recommender.catalog)
 
@@ -122,7 +122,13 @@ with right:
         st.stop()
     try:
         result = recommender.recommend(
-            events, strategy=strategy, k=k, filters=filters, diversity=diversity, params=params
+            events,
+            strategy=choice.strategy,
+            k=choice.k,
+            filters=filters,
+            diversity=choice.diversity,
+            params=choice.params,
+            calibration=choice.calibration,
         )
     except VidrecError as exc:
         st.warning(md_escape(exc))
@@ -139,6 +145,12 @@ with right:
     for cell, (label, value) in zip(cells, numbers.items(), strict=True):
         cell.metric(label, "—" if value is None else f"{value:.2f}")
 
+    searches = pd.Series([r.search for r in recs if r.search]).value_counts()
+    if len(searches):
+        st.caption(
+            "Answering your searches: "
+            + "; ".join(f"{n} pick(s) for “{md_escape(label)}”" for label, n in searches.items())
+        )
     interests = result.profile.interests if result.profile else []
     if len(interests) > 1:
         st.markdown("**Interests found in this history**")
@@ -157,4 +169,4 @@ with right:
     for position, rec in enumerate(recs, start=1):
         recommendation_card(position, rec)
     if recs:
-        st.caption(f"Strategy: {md_escape(strategy)} · the address bar holds this view, copy it to share.")
+        st.caption(f"Strategy: {md_escape(choice.strategy)} · the address bar holds this view, copy it to share.")

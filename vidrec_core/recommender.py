@@ -5,6 +5,7 @@ The app and the command line both go through `Recommender` (and `load_recommende
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -13,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from vidrec_core.core.errors import HistoryError, VidrecError
+from vidrec_core.core.paths import SHIPPED_EVALUATION
 from vidrec_core.core.settings import INDEX_FROM, index_from
 from vidrec_core.core.vectors import closeness_floor
 from vidrec_core.data.interactions import load_interactions
@@ -23,6 +25,7 @@ from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.queries import QueryEmbedder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
+from vidrec_core.embed.registry import short_name as encoder_short_name
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
 from vidrec_core.index.build import find_index
 from vidrec_core.index.retrieve import MAX_EXTRA_FOR_EXCLUDED, Ask, VectorIndex, retrieval_queries
@@ -35,7 +38,7 @@ from vidrec_core.learn.fusion import FusionFeatures, FusionScorer, text_prior
 from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE, Event, history_notices, parse_history
 from vidrec_core.profile.matching import TitleMatcher
-from vidrec_core.profile.registry import STRATEGIES, Strategy
+from vidrec_core.profile.registry import STRATEGIES, Strategy, default_strategy
 from vidrec_core.profile.strategies import (
     CollaborativeModel,
     EmbeddedHistory,
@@ -115,6 +118,34 @@ class DefaultStrategy:
 INDEX_MODES = ("auto", "exact", "lance")
 
 
+def measured_figures(strategy: str, encoder: str, path: Path = SHIPPED_EVALUATION) -> str:
+    """What the evaluation shipped for the sample measured for this strategy and encoder, in words: accuracy (all
+    users' NDCG@10 against the best baseline; for `fusion`, new videos' NDCG@20) and taste (typed histories' genre
+    miscalibration and on-taste share). Empty when the file or the rows are missing."""
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
+    short = encoder_short_name(encoder)
+    found = {r["view"]: r for r in rows if r.get("method") == strategy and r.get("encoder") == short}
+    said = []
+    view = "new-items" if strategy == "fusion" else "all"
+    if view in found:
+        row = found[view]
+        k = 20 if view == "new-items" else 10
+        best = next((r for r in rows if r["view"] == view and r["method"] == row.get("baseline")), None)
+        against = f" against {best['metrics']['ndcg']['value']:.3f} for {best['method']}" if best else ""
+        scope = "new videos" if view == "new-items" else "the next liked video"
+        said.append(f"NDCG@{k} {row['metrics']['ndcg']['value']:.3f} on {scope}{against}")
+    if "on-taste" in found:
+        m = found["on-taste"]["metrics"]
+        said.append(
+            f"typed histories' lists with genre miscalibration {m['miscalibration']['value']:.2f} and "
+            f"{m['on_taste']['value']:.0%} of picks in their main genres"
+        )
+    return f"Measured on the sample's viewing log: {'; '.join(said)}." if said else ""
+
+
 class Recommender:
     """Answers histories and searches over one catalog with one encoder. Read-only after construction.
 
@@ -181,26 +212,19 @@ class Recommender:
 
     @cached_property
     def default_strategy(self) -> DefaultStrategy:
-        """The best measured strategy this catalog can run (docs/evaluation.md): `learned` where a model trained on
-        its viewing log exists; else `hybrid` where it has a viewing log; else `fusion`, the best content-only
-        strategy on new videos. `mean`, the article's method, stays available as the baseline."""
-        if isinstance(self.learned, LearnedModel):
-            return DefaultStrategy(
-                "learned",
-                "A model trained on this catalog's viewing log is available, and `learned` scored highest of all "
-                "strategies on held-out viewing (docs/evaluation.md).",
-            )
-        if self.collaborative is not None:
-            return DefaultStrategy(
-                "hybrid",
-                "This catalog has a viewing log but no trained model: `hybrid` blends content (fusion) with what "
-                "co-viewers watched (docs/evaluation.md).",
-            )
-        return DefaultStrategy(
-            "fusion",
-            "This catalog has no viewing log: `fusion`, the best content-only strategy for new videos, reads "
-            "meaning, people, words, tags, genres and years (docs/evaluation.md).",
-        )
+        """The best measured strategy this catalog can run (`profile.registry.default_strategy`): `learned` where a
+        model trained on its viewing log exists, else `hybrid` where it has a viewing log, else `fusion`. The
+        reason gives the figures that chose it, accuracy and taste, from the evaluation shipped for the sample."""
+        chosen = default_strategy(self.collaborative is not None, self.has_trained_model)
+        why = {
+            "learned": "A model trained on this catalog's viewing log is available.",
+            "hybrid": "This catalog has a viewing log but no model trained on it: content blended with what "
+            "co-viewers watched.",
+            "fusion": "This catalog has no viewing log: meaning, people, words, genres and years read from the "
+            "videos' own text.",
+        }.get(chosen.name, "")
+        measured = measured_figures(chosen.name, self.encoder.name)
+        return DefaultStrategy(chosen.name, f"{why} {measured}".strip())
 
     @cached_property
     def genres(self) -> GenreSpace | None:
@@ -298,6 +322,18 @@ class Recommender:
         asks = retrieval_queries(embedded, strategy, params or StrategyParams(), settings)
         extra = min(len(watched), MAX_EXTRA_FOR_EXCLUDED) + max(0, pool_size(k) - settings.candidates)
         return self.candidate_space([a.more(extra) for a in asks], filters, keep=watched)
+
+    @property
+    def has_trained_model(self) -> bool:
+        return isinstance(self.learned, LearnedModel)
+
+    @cached_property
+    def missing(self) -> dict[str, str]:
+        """{strategy: why it cannot run as designed on this catalog} for those that cannot (no viewing log, no
+        trained model): they still answer, in a simpler form, and the menu says so."""
+        has_viewing = self.collaborative is not None
+        found = {s.name: s.missing(has_viewing, self.has_trained_model) for s in STRATEGIES.values()}
+        return {name: why for name, why in found.items() if why}
 
     def strategy(self, name: str | None) -> tuple[Strategy, str | None]:
         """The named strategy, or the catalog's default and why it was chosen."""

@@ -21,7 +21,7 @@ from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder, label
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.collaborative import Viewing
-from vidrec_core.profile.registry import USES_FUSION
+from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.recommender import Recommender, assemble_recommender, catalog_vectors, load_learned, load_viewing
 from vidrec_ui.jobs import follow_jobs, job_runner
 from vidrec_ui.retrieval import SessionRecommender, session_mode
@@ -89,8 +89,9 @@ def cached_recommender(path: str, model: str) -> Recommender:
     recommender = assemble_recommender(
         catalog, encoder, vectors, index, cached_viewing(path), cached_learned(path, model)
     )
-    if recommender.default_strategy.name in USES_FUSION:
+    if STRATEGIES[recommender.default_strategy.name].reads_fusion:
         _ = recommender.fusion_scorer  # the words and names index, built once here rather than on the first edit
+    _ = recommender.genres, recommender.meaning_floor  # the genre centres and names, read once per server
     # The model, catalog and their libraries are half a million long-lived objects. Streamlit runs a full garbage
     # collection after every script run, which walked all of them: 0.27 s per rerun, holding the GIL for every
     # session. Frozen objects are skipped by the collector (and still freed by reference counting).

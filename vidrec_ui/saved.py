@@ -6,7 +6,7 @@ import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.saved.histories import SavedHistories
-from vidrec_ui.controls import VIEW_KEYS, keep_picked_strategy
+from vidrec_ui.controls import VIEW_KEYS, keep_restored
 from vidrec_ui.history_state import current_history_text, get, put, set_history
 from vidrec_ui.resources import cached_personas
 from vidrec_ui.share_state import CUSTOM_PERSONA
@@ -47,11 +47,10 @@ def _load() -> None:
         return
     set_history(saved.text)
     put("persona", CUSTOM_PERSONA)
-    for key in VIEW_KEYS:
-        if key in saved.settings and saved.settings[key] is not None:
-            put(key, saved.settings[key])
-    if saved.settings.get("strategy"):
-        keep_picked_strategy()
+    restored = {key for key in VIEW_KEYS if saved.settings.get(key) is not None}
+    for key in restored:
+        put(key, saved.settings[key])
+    keep_restored(restored)
     _report("success", f"Loaded “{saved.name}”.")
 
 

@@ -8,7 +8,7 @@ import streamlit as st
 
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.saved.links import MAX_PARAM_CHARS, ShareError, params_to_view, view_to_params
-from vidrec_ui.controls import keep_picked_strategy
+from vidrec_ui.controls import keep_restored
 from vidrec_ui.history_state import current_history_text, get, put, set_history
 
 RESTORED_FLAG = "_view_restored"
@@ -33,8 +33,7 @@ def restore_from_link() -> str | None:
         put("persona", CUSTOM_PERSONA)
     for key, value in view.items():
         put(key, value)
-    if "strategy" in view:
-        keep_picked_strategy()
+    keep_restored(set(view))
     return None
 
 

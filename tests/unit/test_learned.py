@@ -141,7 +141,9 @@ def test_free_text_events_and_fallbacks(world, model):
     assert STRATEGIES["learned"].score(typed, StrategyContext(items=items, learned=model)).scores.shape == (N_ITEMS,)
     missing = STRATEGIES["learned"].score(typed, StrategyContext(items=items))
     assert any("falls back to the mean profile" in n for n in missing.notes)
-    refused = STRATEGIES["learned"].score(typed, StrategyContext(items=items, learned=UnavailableModel("trained elsewhere")))
+    refused = STRATEGIES["learned"].score(
+        typed, StrategyContext(items=items, learned=UnavailableModel("trained elsewhere"))
+    )
     assert refused.notes == ["trained elsewhere"]
     np.testing.assert_allclose(refused.scores, STRATEGIES["mean"].score(typed, StrategyContext(items=items)).scores)
 

@@ -60,7 +60,9 @@ def test_recency_flips_the_order():
     ctx = StrategyContext(items=items, params=StrategyParams(half_life=0.5))
     recency = STRATEGIES["recency"].score(history, ctx).scores
     assert recency[1] > recency[0]  # the newer taste wins
-    long_memory = STRATEGIES["recency"].score(history, StrategyContext(items=items, params=StrategyParams(half_life=1e6)))
+    long_memory = STRATEGIES["recency"].score(
+        history, StrategyContext(items=items, params=StrategyParams(half_life=1e6))
+    )
     mean = STRATEGIES["mean"].score(history, ctx)
     assert np.allclose(long_memory.scores, mean.scores, atol=1e-5)
     assert np.allclose(recency_weights(3, 1.0), [0.25, 0.5, 1.0])

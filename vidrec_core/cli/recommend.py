@@ -20,9 +20,9 @@ from vidrec_core.cli.options import (
 )
 from vidrec_core.core.errors import HistoryError
 from vidrec_core.data.personas import load_personas
+from vidrec_core.profile.base import CALIBRATION, StrategyParams
 from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE
-from vidrec_core.profile.registry import STRATEGIES
-from vidrec_core.profile.strategies import StrategyParams
+from vidrec_core.profile.registry import KNOBS, STRATEGIES
 from vidrec_core.recommender import load_recommender
 
 
@@ -33,7 +33,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     recommender, _ = load_recommender(
         args.catalog, args.model, progress=progress_printer(not args.json), interactions=args.interactions
     )
-    params = StrategyParams(half_life=args.half_life, hybrid_weight=args.hybrid_weight)
+    params = StrategyParams(**{name: getattr(args, name) for name in KNOBS})
     result = recommender.recommend(
         history,
         strategy=args.strategy,
@@ -42,6 +42,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         diversity=args.diversity,
         params=params,
         index=args.index,
+        calibration=args.calibration,
     )
     if args.json:
         print(
@@ -63,6 +64,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
         year = f" ({rec.year})" if rec.year else ""
         print(f"{rank_no:>3}. {rec.title}{year}  score {rec.score:.3f}  [{', '.join(rec.genres)}]")
         print(f"     {rec.because}")
+        if rec.search:
+            print(f"     (answers the search “{rec.search}”)")
     return 0
 
 
@@ -111,8 +114,15 @@ def add_recommend(sub: argparse._SubParsersAction) -> None:
     )
     rec.add_argument("--k", type=int, default=10)
     rec.add_argument("--diversity", type=float, default=0.0, help="0 = pure relevance, 1 = most diverse")
-    rec.add_argument("--half-life", type=float, default=5.0, help="recency: events until a weight halves")
-    rec.add_argument("--hybrid-weight", type=float, default=0.5, help="hybrid: share of the collaborative signal")
+    rec.add_argument(
+        "--calibration",
+        type=float,
+        help="0..1: how closely the list follows the history's genres (Steck's calibration; default: the "
+        f"strategy's own, {CALIBRATION:g} for all but the article's mean, which lists by score alone)",
+    )
+    for name, knob in KNOBS.items():
+        users = ", ".join(s.name for s in STRATEGIES.values() if knob in s.knobs)
+        rec.add_argument(f"--{name.replace('_', '-')}", type=float, default=knob.default, help=f"{users}: {knob.help}")
     rec.add_argument(
         "--interactions", help="interaction log for hybrid (default for the sample: MovieLens, derived on first use)"
     )

@@ -20,11 +20,41 @@ VIEW_QUESTIONS = {
     "all": "all users: where does the video each one liked last land?",
     "cold-start": "cold-start users: the video each one liked last was held out as new",
     "new-items": "for videos uploaded today, which viewers should see them?",
+    "on-taste": "typed histories: do the lists follow the person's genres, and does a search move them?",
 }
+TASTE_COLUMNS = {
+    "miscalibration": "genre miscalibration (lower is better)",
+    "on_taste": "on-taste share",
+    "search_response": "search response (picks of 10)",
+}
+
+
+def _diff(row: ResultRow, name: str) -> str:
+    est = row.diffs.get(name)
+    return f"{est.value:+.3f} [{est.low:+.3f}, {est.high:+.3f}]" if est else "(the default)"
+
+
+def taste_records(result: EvalResult) -> list[dict[str, object]]:
+    """The on-taste view's rows, least miscalibrated first, each metric beside its paired difference from the
+    default strategy."""
+    k = result.k
+    records = []
+    for row in sorted(result.view("on-taste"), key=lambda r: r.metrics["miscalibration"].value):
+        m = row.metrics
+        record: dict[str, object] = {"method": row.method, "encoder": row.encoder, "users": row.users}
+        for name, label in TASTE_COLUMNS.items():
+            if name in m:
+                record[label] = _fmt(m[name], 2)
+                record[f"Δ {name.replace('_', ' ')} vs default"] = _diff(row, name)
+        record[f"HR@{k} (next title)"] = _fmt(m["hr"])
+        records.append(record)
+    return records
 
 
 def table_records(result: EvalResult, view: str) -> list[dict[str, object]]:
     """One flat record per row, intervals written out, for a dataframe or a markdown table."""
+    if view == "on-taste":
+        return taste_records(result)
     k = result.k_of(view)
     records = []
     for row in sorted(result.view(view), key=lambda r: -r.metrics["ndcg"].value):
@@ -73,6 +103,9 @@ def reading(result: EvalResult) -> list[str]:
         rows = result.view(view)
         if not rows:
             continue
+        if view == "on-taste":
+            lines += taste_reading(result)
+            continue
         k = result.k_of(view)
         users = rows[0].users
         best_row = max(rows, key=lambda r: r.metrics["ndcg"].value)
@@ -120,6 +153,39 @@ def reading(result: EvalResult) -> list[str]:
             f"Widest coverage: {row_label(by_cov)} ({by_cov.metrics['coverage'].value:.1%} of {what} appears in "
             f"someone's top {k})."
         )
+    return lines
+
+
+def taste_reading(result: EvalResult) -> list[str]:
+    """The on-taste view in words: the default's three figures, and who does best on each."""
+    rows = result.view("on-taste")
+    info = result.info.get("views", {}).get("on-taste", {})
+    default = next((r.baseline for r in rows if r.baseline), None)
+    reference = next((r for r in rows if default and row_label(r) == default), None)
+    lines = []
+    if reference is not None:
+        m = reference.metrics
+        said = [f"genre miscalibration {_fmt(m['miscalibration'], 2)}", f"on-taste share {_fmt(m['on_taste'], 2)}"]
+        if "search_response" in m:
+            response = m["search_response"]
+            said.append(
+                f"search response {response.value:+.1f} picks of {result.k} [{response.low:+.1f}, {response.high:+.1f}]"
+            )
+        lines.append(
+            f"Typed histories ({reference.users:,} users, their last {info.get('history', '?')} liked titles; "
+            f"{info.get('users_with_a_search', '?')} given a search line): the default, {default}, has "
+            + ", ".join(said)
+            + "."
+        )
+    best = {
+        "miscalibration": min(rows, key=lambda r: r.metrics["miscalibration"].value),
+        "on_taste": max(rows, key=lambda r: r.metrics["on_taste"].value),
+    }
+    lines.append(
+        f"Least miscalibrated: {row_label(best['miscalibration'])} "
+        f"({best['miscalibration'].metrics['miscalibration'].value:.2f}); most on taste: {row_label(best['on_taste'])} "
+        f"({best['on_taste'].metrics['on_taste'].value:.2f})."
+    )
     return lines
 
 

@@ -33,7 +33,7 @@ import numpy as np
 
 from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.core.errors import Cancelled
-from vidrec_core.core.paths import REPO_ROOT, SAMPLE_DIR, cache_dir, data_dir
+from vidrec_core.core.paths import REPO_ROOT, SHIPPED_EVALUATION, cache_dir, data_dir
 from vidrec_core.core.vectors import closeness_floor
 from vidrec_core.data.interactions import load_interactions, positives_by_user
 from vidrec_core.data.lexical import LexicalIndex
@@ -83,7 +83,7 @@ from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.registry import STRATEGIES, default_strategy
 from vidrec_core.recommender import embed_catalog
 
-SHIPPED_RESULT = SAMPLE_DIR / "interactions" / "evaluation_default.json"
+SHIPPED_RESULT = SHIPPED_EVALUATION
 
 EvalProgress = Callable[[str, float], None]  # (what is running, fraction of the whole run done)
 

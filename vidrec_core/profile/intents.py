@@ -12,6 +12,7 @@ even where a long description drowns the genre names in the text the encoder rea
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -118,14 +119,17 @@ def search_intents(history: EmbeddedHistory, ctx: StrategyContext, k: int, share
     return intents
 
 
-def history_genres(history: EmbeddedHistory, ctx: StrategyContext) -> np.ndarray | None:
+def history_genres(
+    history: EmbeddedHistory, ctx: StrategyContext, answered: Sequence[Intent] = ()
+) -> np.ndarray | None:
     """The genre distribution a list is calibrated to: the positive events' genres weighted like the events (a
-    liked video 1.5, a watched one 1), typed lines counting with the genres they are about. None when the catalog
-    has no genres or the history touches none."""
+    liked video 1.5, a watched one 1), typed lines counting with the genres they are about, except the searches
+    `answered` by seats of their own. None when the catalog has no genres or the history touches none."""
     if ctx.genres is None or not ctx.genres.size:
         return None
     index_of = ctx.index_of or {}
-    rows = np.flatnonzero(history.positive)
+    seated = {intent.row for intent in answered}
+    rows = np.array([r for r in np.flatnonzero(history.positive) if r not in seated], dtype=np.int64)
     weights = np.abs(history.weights[rows]).astype(np.float64)
     mix = np.zeros(ctx.genres.size)
     videos = [

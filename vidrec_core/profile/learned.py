@@ -164,13 +164,13 @@ def _taste_scores(model: LearnedModel, history: EmbeddedHistory, ctx: StrategyCo
     share = typed_share(history)
     ages_all = event_ages(history.events)
     ages = np.argsort(np.argsort(ages_all[rows], kind="stable"), kind="stable").astype(np.float32)  # recency rank
-    own = zscore(model.scores(ctx.items, history.vectors[rows], ages, history.weights[rows]))
+    adapter = zscore(model.scores(ctx.items, history.vectors[rows], ages, history.weights[rows]))
+    evidence: dict[str, np.ndarray] = {"viewing": (1 - share) * adapter}
+    scores = adapter.copy()
     if share > 0:
-        own = ((1 - share) * own + share * typed_scores(history, ctx)).astype(np.float32)
-    scores = own.copy()
-    evidence: dict[str, np.ndarray] = {"viewing": own * (1 - share)}
-    if share > 0:
-        evidence["meaning"] = own * share
+        typed = typed_scores(history, ctx)
+        scores = ((1 - share) * adapter + share * typed).astype(np.float32)
+        evidence["meaning"] = share * typed
     if ctx.fusion is not None and BLEND.content > 0:
         fused, parts = ctx.fusion.score(history_input(history, ctx))
         spread = float(fused.std()) or 1.0

@@ -118,6 +118,7 @@ _ALL = (
 )
 STRATEGIES: dict[str, Strategy] = {s.name: s for s in _ALL}
 ARTICLE_BASELINE = next(s.name for s in _ALL if s.baseline)
+KNOBS: dict[str, Knob] = {knob.name: knob for s in _ALL for knob in s.knobs}  # every strategy's, once
 
 
 def get_strategy(name: str) -> Strategy:

@@ -49,7 +49,7 @@ def strategy_list(
         if event.matched_id is not None and event.matched_id in index_of:
             exclude[index_of[event.matched_id]] = True
     intents = search_intents(history, context, k, steps.search_share)
-    target = history_genres(history, context) if steps.calibration > 0 else None
+    target = history_genres(history, context, intents) if steps.calibration > 0 else None
     ranking = rank(
         catalog,
         context.items,

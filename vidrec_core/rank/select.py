@@ -34,6 +34,10 @@ from vidrec_core.rank.filters import Filters, apply_filters
 # NDCG@10 stayed where it was (0.071 before the list step, 0.071 after).
 TASTE_WEIGHT = 0.5  # a video's fit to the history's genres, in spreads of the pool, beside its score's spreads
 RELEVANCE_TEMPERATURE = 2.5  # spreads of the pool per e-fold of relevance
+# A search's seats go to what matches it, ordered by the search's own score plus this much of the history's: among
+# horror films, the ones this viewer would pick ("search: horror" after two heist films: Saw and Red Dragon rather
+# than "#Horror" for its title alone).
+SEARCH_HISTORY_WEIGHT = 0.5
 
 
 @dataclass
@@ -213,9 +217,12 @@ def rank(
             messages.append("Every video in the catalog is already in the history.")
         return Ranking([], [], messages)
     k = max(1, int(k))
-    lanes = [
-        Lane(i.scores, seats=i.seats, allowed=i.matches, calibrated=False, search=n) for n, i in enumerate(intents)
-    ]
+    own = zscore(np.nan_to_num(np.asarray(scores, dtype=np.float32)[candidates], nan=-1e9)) if intents else None
+    lanes = []
+    for n, intent in enumerate(intents):  # what matches the search, and of that what suits the history
+        lane_scores = np.full(len(scores), -np.inf, dtype=np.float32)
+        lane_scores[candidates] = zscore(intent.scores[candidates]) + SEARCH_HISTORY_WEIGHT * own
+        lanes.append(Lane(lane_scores, seats=intent.seats, allowed=intent.matches, calibrated=False, search=n))
     if not (steps.calibration > 0 and target is not None and genres is not None and target.sum() > 0):
         target = None
     several = interest_scores is not None and len(interest_scores) > 1

@@ -47,10 +47,20 @@ def _number(value: str, low: float, high: float, name: str) -> float:
     return number
 
 
+SHORT_NAMES = (
+    ("strategy", "s"),
+    ("k", "k"),
+    ("diversity", "d"),
+    ("calibration", "c"),
+    ("half_life", "hl"),
+    ("hybrid_weight", "hw"),
+)
+
+
 def view_to_params(view: Mapping[str, Any]) -> dict[str, str]:
-    """history -> h, strategy -> s, k, diversity -> d, half_life -> hl, hybrid_weight -> hw."""
+    """history -> h, strategy -> s, k, diversity -> d, calibration -> c, half_life -> hl, hybrid_weight -> hw."""
     params = {"h": encode_history(view["history"])}
-    for key, short in (("strategy", "s"), ("k", "k"), ("diversity", "d"), ("half_life", "hl"), ("hybrid_weight", "hw")):
+    for key, short in SHORT_NAMES:
         if key in view and view[key] is not None:
             params[short] = f"{view[key]:g}" if isinstance(view[key], float) else str(view[key])
     return params
@@ -72,6 +82,8 @@ def params_to_view(params: Mapping[str, str], strategies: set[str]) -> dict[str,
         view["k"] = int(_number(params["k"], 1, 50, "list length"))
     if "d" in params:
         view["diversity"] = _number(params["d"], 0, 1, "diversity")
+    if "c" in params:
+        view["calibration"] = _number(params["c"], 0, 1, "calibration")
     if "hl" in params:
         view["half_life"] = _number(params["hl"], 0.5, 100, "half-life")
     if "hw" in params:
