@@ -6,7 +6,8 @@
     python bench/run.py --only ray --json     # embedding on a local Ray against the local path, 1,000 texts
 
 Sections: cold start (streamlit run -> first recommendations in chromium, split into imports, model load, cache loads
-and first run), the edit loop (sample, synthetic 50k and 1M catalogs), embedding throughput against a plain
+and first run), the edit loop (sample, synthetic 50k and 1M catalogs), item-kNN scoring of one history, embedding
+throughput against a plain
 `SentenceTransformer.encode`, clustering and projection time with peak memory, the map page's payload size, and the
 scale sections: the vector index through the recommender (bench/index_scale.py) and Ray embedding
 (bench/ray_embed.py); `index` and `ray` run only when named. Figures are medians with their spread; nothing here is
@@ -166,6 +167,21 @@ def bench_edit_loop(sizes: list[int], edits: int) -> list[dict]:
         del recommender
         gc.collect()
     return rows
+
+
+def bench_collaborative(repeats: int) -> dict:
+    """Scoring one 100-video history with item-kNN fitted on 650 synthetic histories over 4,800 videos (the sample's
+    size): the figure a unit test used to assert."""
+    from vidrec_core.learn.collaborative import ItemKNN, user_item_matrix
+
+    rng = np.random.default_rng(1)
+    histories = [rng.choice(3000, size=int(rng.integers(5, 200)), replace=False).tolist() for _ in range(650)]
+    knn = ItemKNN().fit(user_item_matrix(histories, 4800))
+    one = user_item_matrix([histories[0][:100]], 4800)
+    median, p5, p95 = timed(lambda: knn.scores(one), repeats)
+    row = {"what": "item-kNN, one 100-video history, 4,800 videos", "median_ms": median, "p5_ms": p5, "p95_ms": p95}
+    print(f"  {row}")
+    return row
 
 
 # --- embedding throughput --------------------------------------------------------------------------------------------
@@ -398,7 +414,7 @@ def bench_cold_start(page: str, wait_text: str) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", default="cold,edit,embed,cluster,map", help="comma-separated sections")
+    parser.add_argument("--only", default="cold,edit,collab,embed,cluster,map", help="comma-separated sections")
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--out", default="bench/results/bench.json")
     parser.add_argument("--json", action="store_true", help="print the results as JSON (progress goes to stderr)")
@@ -429,6 +445,9 @@ def run_sections(args: argparse.Namespace, sections: set[str]) -> None:
     if "edit" in sections:
         print("edit loop")
         RESULTS["edit_loop"] = bench_edit_loop([0, 5_000] if quick else [0, 50_000, 1_000_000], 8 if quick else 60)
+    if "collab" in sections:
+        print("collaborative scoring")
+        RESULTS["collaborative"] = bench_collaborative(20 if quick else 200)
     if "embed" in sections:
         print("embedding throughput")
         RESULTS["embedding"] = bench_embedding(64 if quick else 512, [32] if quick else [16, 32, 64, 128])
