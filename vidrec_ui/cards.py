@@ -23,6 +23,10 @@ def recommendation_card(position: int, rec: Recommendation, key_prefix: str = "r
         year = f" ({rec.year})" if rec.year else ""
         st.markdown(f"**{position}. {md_escape(rec.title)}**{year}")
         st.caption(f"{md_escape(', '.join(rec.genres) or 'no genre')} · score {rec.score:.3f}")
+        if rec.search:
+            st.caption(f":material/search: Answers your search “{md_escape(rec.search)}”")
+        elif rec.interest:
+            st.caption(f":material/label: For your taste “{md_escape(rec.interest)}”")
         if rec.overview:
             st.markdown(md_escape(shorten(rec.overview, 260)))
         st.markdown(f"*Why:* {md_escape(rec.because)}")

@@ -34,12 +34,15 @@ def test_evaluate_json_on_a_user_sample():
     rows = json.loads(done.stdout)
     assert {(r["view"], r["method"], r["encoder"]) for r in rows} == {
         (view, method, encoder)
-        for view in ("all", "cold-start", "new-items")
+        for view in ("all", "cold-start", "new-items", "on-taste")
         for method, encoder in (("mean", "minilm"), ("popular", "-"))
     }
     by = {(r["view"], r["method"]): r for r in rows}
     assert by[("all", "mean")]["users"] == 150 and by[("new-items", "mean")]["users"] == 150
     assert "recall" in by[("new-items", "mean")]["metrics"]
+    taste = by[("on-taste", "mean")]["metrics"]
+    assert {"miscalibration", "on_taste", "search_response"} <= set(taste)
+    assert by[("on-taste", "popular")]["metrics"]["search_response"]["value"] == 0  # reads no search line
     # Nobody has watched a new video, so popularity cannot rank them; even the mean profile does better.
     assert (
         by[("new-items", "mean")]["metrics"]["ndcg"]["value"] > by[("new-items", "popular")]["metrics"]["ndcg"]["value"]

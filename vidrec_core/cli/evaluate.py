@@ -28,6 +28,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         min_history=args.min_history,
         bootstrap=args.bootstrap,
         max_users=args.max_users,
+        taste_history=args.taste_history,
+        taste_users=args.taste_users,
+        taste_search_share=args.taste_search_share,
         methods=comma_names(args.strategies) if args.strategies else None,
         models=comma_names(args.models),
     )
@@ -52,10 +55,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def add_evaluate(sub: argparse._SubParsersAction) -> None:
     ev = sub.add_parser(
         "evaluate",
-        help="offline evaluation on an interaction log: all users, cold start and new videos; strategies vs baselines",
-        description="Three views: hold out each user's last liked video (all users; cold start when it is one of the "
-        "videos held out as new) and measure how high every method ranks it; and rank only the held-out new videos "
-        "for every user with liked new videos (new-items: for videos uploaded today, which viewers should see them).",
+        help="offline evaluation on an interaction log: all users, cold start, new videos and on taste; strategies "
+        "vs baselines",
+        description="Four views: hold out each user's last liked video (all users; cold start when it is one of the "
+        "videos held out as new) and measure how high every method ranks it; rank only the held-out new videos "
+        "for every user with liked new videos (new-items: for videos uploaded today, which viewers should see them); "
+        "and type users' last liked titles as a history (on-taste: does the list follow their genres, and does a "
+        "search line move it?).",
     )
     ev.add_argument(
         "--interactions",
@@ -82,6 +88,16 @@ def add_evaluate(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--min-history", type=int, default=3, help="new-items view: other liked videos a user needs")
     ev.add_argument("--bootstrap", type=int, default=1000, help="resamples for the 95%% intervals")
     ev.add_argument("--max-users", type=int, help="evaluate a seeded sample of this many users (quick runs)")
+    ev.add_argument(
+        "--taste-history", type=int, default=10, help="on-taste view: the last this many liked titles are the history"
+    )
+    ev.add_argument("--taste-users", type=int, default=300, help="on-taste view: a seeded sample of at most this many")
+    ev.add_argument(
+        "--taste-search-share",
+        type=float,
+        default=0.5,
+        help="on-taste view: share of its users whose history gets a search line aimed at a genre they hardly watch",
+    )
     ev.add_argument("--no-cache", action="store_true", help="recompute even when a cached result exists")
     ev.add_argument("--save", help="also write the whole result (settings, data report, rows) to this JSON file")
     ev.add_argument("--json", action="store_true", help="print the result rows as a JSON list")
