@@ -54,7 +54,7 @@ class Blend:
     content: float = 0.3
     content_short: float = 0.7
     fades: float = 8.0  # events
-    collaborative: float = 0.25
+    collaborative: float = 0.35
 
     def content_weight(self, events: int) -> float:
         return self.content + self.content_short * float(np.exp(-(max(events, 1) - 1) / self.fades))
