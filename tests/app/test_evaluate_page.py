@@ -26,16 +26,22 @@ def test_page_shows_the_shipped_result_with_tables_chart_and_reading():
     assert shipped is not None, "sample_data/interactions/evaluation_default.json is missing or unreadable"
     at = open_page()
     assert at.title[0].value == "Evaluate"
-    assert len(at.dataframe) == 3  # all users, cold start, new videos
+    assert len(at.dataframe) == 4  # all users, cold start, new videos, on taste
     table = at.dataframe[0].value
     assert {"method", "encoder", "users", "NDCG@10"} <= set(table.columns)
     assert set(table["method"]) == {r.method for r in shipped.view("all")}
     text = unescaped(at.markdown)
     assert "ranks highest" in text and "NDCG@10" in text
-    assert len(at.get("plotly_chart")) == 3
+    assert len(at.get("plotly_chart")) == 4  # three NDCG charts and accuracy against taste
     assert "For videos uploaded today, which viewers should see them" in text
     new_videos = at.dataframe[2].value
     assert {"Recall@20", "NDCG@20"} <= set(new_videos.columns)
+    taste = at.dataframe[3].value
+    assert {"genre miscalibration (lower is better)", "on-taste share", "search response (picks of 10)"} <= set(
+        taste.columns
+    )
+    assert set(taste["method"]) == {r.method for r in shipped.view("on-taste")}
+    assert "Typed histories" in text and "the default, learned (minilm)" in text
     assert any(b.label == "Run the evaluation now" for b in at.button)
 
 

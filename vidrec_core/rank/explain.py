@@ -8,7 +8,8 @@ named only when the strategy weighed them (fusion, hybrid); viewers only when it
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -70,13 +71,20 @@ def _people(frame: pd.DataFrame, row: int) -> dict[str, dict[str, str]]:
     return out
 
 
-def people_reason(frame: pd.DataFrame, pick: int, events: list[tuple[Event, int]]) -> tuple[str, Event] | None:
+def people_reason(
+    frame: pd.DataFrame,
+    pick: int,
+    events: list[tuple[Event, int]],
+    people_of: Callable[[int], dict[str, dict[str, str]]] | None = None,
+) -> tuple[str, Event] | None:
     """The strongest shared-people reason between the pick and a history video: a shared director first, then the
-    video sharing the most cast (or creators); most recent video on ties."""
-    theirs = _people(frame, pick)
+    video sharing the most cast (or creators); most recent video on ties. `people_of` (row -> its people) lets one
+    list read each history video's names once instead of once per pick."""
+    people_of = people_of or (lambda row: _people(frame, row))
+    theirs = people_of(pick)
     best: tuple[int, int, str, Event] | None = None
     for order, (event, row) in enumerate(events):
-        mine = _people(frame, row)
+        mine = people_of(row)
         for rank, field in enumerate(PEOPLE_FIELDS):
             shared = [theirs[field][k] for k in theirs.get(field, {}) if k in mine.get(field, {})]
             if not shared:
@@ -152,6 +160,7 @@ def explain(
     collab_share = profile.collaborative_share if profile is not None else None
     frame = catalog.frame
     index_of = catalog.index_of
+    people_of = functools.cache(lambda row: _people(frame, row))
     recs = []
     for index, score, interest_index, search_index in zip(
         ranking.indices, ranking.scores, ranking.interest_of, ranking.search_of, strict=True
@@ -174,7 +183,7 @@ def explain(
             if similarity >= meaning_floor:
                 reasons.append((float(evidence["meaning"][index]) if "meaning" in evidence else 0.5, text, event))
         if "people" in evidence and videos:
-            found = people_reason(frame, index, videos)
+            found = people_reason(frame, index, videos, people_of)
             if found:
                 reasons.append((float(evidence["people"][index]), *found))
         collab = None if collab_share is None else float(collab_share[index])
