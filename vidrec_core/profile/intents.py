@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from vidrec_core.core.metrics import genre_distribution
-from vidrec_core.core.vectors import zscore
+from vidrec_core.core.vectors import top_k, zscore
 from vidrec_core.profile.history import EventKind, shorten
 from vidrec_core.profile.strategies import EmbeddedHistory, StrategyContext, kernel_scores
 
@@ -119,12 +119,26 @@ def search_intents(history: EmbeddedHistory, ctx: StrategyContext, k: int, share
     return intents
 
 
+RETRIEVED = 20  # a typed line's genre mix is that of the videos closest to it in meaning
+
+
+def retrieved_genres(vector: np.ndarray, ctx: StrategyContext) -> np.ndarray:
+    """The genre mix of the `RETRIEVED` videos closest to a typed line: what the line asks for, read from the videos
+    it brings back rather than guessed from genre names. "I love films about astronauts and space exploration" is
+    closest to the Documentary direction (space documentaries), but what it retrieves is Apollo 13, The Martian and
+    In the Shadow of the Moon: a list calibrated to the guess filled up with Freakonomics."""
+    assert ctx.genres is not None
+    closest = top_k(ctx.items @ vector, np.arange(len(ctx.items)), RETRIEVED)
+    return np.asarray(ctx.genres.shares[closest].mean(axis=0)).ravel()
+
+
 def history_genres(
     history: EmbeddedHistory, ctx: StrategyContext, answered: Sequence[Intent] = ()
 ) -> np.ndarray | None:
     """The genre distribution a list is calibrated to: the positive events' genres weighted like the events (a
-    liked video 1.5, a watched one 1), typed lines counting with the genres they are about, except the searches
-    `answered` by seats of their own. None when the catalog has no genres or the history touches none."""
+    liked video 1.5, a watched one 1), typed lines counting with the genres of what they retrieve
+    (`retrieved_genres`), except the searches `answered` by seats of their own. None when the catalog has no
+    genres or the history touches none."""
     if ctx.genres is None or not ctx.genres.size:
         return None
     index_of = ctx.index_of or {}
@@ -140,8 +154,8 @@ def history_genres(
     if videos:
         positions, catalog_rows = zip(*videos, strict=True)
         mix += np.asarray(ctx.genres.shares[list(catalog_rows)].T @ weights[list(positions)]).ravel()
-    typed = [n for n, r in enumerate(rows) if history.events[r].matched_id is None]
-    if typed:
-        mix += ctx.genres.read(history.vectors[rows[typed]]).T @ weights[typed]
+    for n, r in enumerate(rows):
+        if history.events[r].matched_id is None:
+            mix += weights[n] * retrieved_genres(history.vectors[r], ctx)
     total = float(mix.sum())
     return mix / total if total > 0 else None

@@ -33,6 +33,9 @@ from vidrec_core.rank.filters import Filters, apply_filters
 # share of typed histories' picks in their two main genres from 0.80 to 0.87 at no cost in next titles found.
 TASTE_WEIGHT = 0.5  # a video's fit to the history's genres, in spreads of the pool, beside its score's spreads
 RELEVANCE_TEMPERATURE = 2.5  # spreads of the pool per e-fold of relevance
+# A list this long or longer is calibrated fully; a shorter one in proportion: three picks cannot show a seven-genre
+# history's mix, and fully calibrated they were the three videos with the most genres (Knowing for a Nolan fan).
+CALIBRATED_LENGTH = 10
 # A search's seats go to what matches it, ordered by the search's own score plus this much of the history's: among
 # horror films, the ones this viewer would pick ("search: horror" after two heist films: Saw and Red Dragon rather
 # than "#Horror" for its title alone).
@@ -118,9 +121,11 @@ def select(
 ) -> tuple[list[int], list[int]]:
     """Pick k videos from the lanes (see the module): the picked rows and, for each, its lane. `target` is the
     history's genre distribution (None: no calibration). `order` shows the picks best first by their lane's
-    standardised score, each lane's best before any lane's second."""
+    standardised score, each lane's best before any lane's second (the history's before the searches')."""
     quotas = _quotas(lanes, k)
-    calibration = float(np.clip(steps.calibration, 0.0, 1.0)) if target is not None and genres is not None else 0.0
+    calibration = 0.0
+    if target is not None and genres is not None:  # a short list cannot show a genre mix: it is asked for less
+        calibration = float(np.clip(steps.calibration, 0.0, 1.0)) * min(1.0, k / CALIBRATED_LENGTH)
     diversity = float(np.clip(steps.diversity, 0.0, 1.0))
     fit = genres.fit(target) if calibration > 0 else None
     pools, standing, relevance = [], [], []
@@ -183,9 +188,9 @@ def select(
     if order and picked:
         relevance_of = [standing[n][row] for row, n in zip(picked, lane_of, strict=True)]
         place = {}
-        for n in set(lane_of):
+        for n in set(lane_of):  # each lane's best first; at each place the history's lanes before the searches'
             mine = sorted((i for i, m in enumerate(lane_of) if m == n), key=lambda i: -relevance_of[i])
-            place.update({i: (position, n) for position, i in enumerate(mine)})
+            place.update({i: (position, lanes[n].seats is not None, n) for position, i in enumerate(mine)})
         shown = sorted(range(len(picked)), key=lambda i: place[i])
         picked, lane_of = [picked[i] for i in shown], [lane_of[i] for i in shown]
     return picked, lane_of
