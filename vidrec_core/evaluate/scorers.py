@@ -56,7 +56,6 @@ BASELINES: dict[str, str] = {
     "bm25-people": "BM25 over every people/creator field together",
 }
 LEXICAL_FIELDS = {"bm25-director": "director", "bm25-cast": "cast", "bm25-creator": "creator", "bm25-people": "people"}
-LEARNED_STRATEGIES = ("learned",)  # strategies that need a model trained on the view's training data
 BatchScorer = Callable[[Sequence[int]], np.ndarray]  # the rows of the split's users -> (rows x items) scores
 
 

@@ -1,9 +1,9 @@
 """Candidate retrieval: the query vectors a history asks the index with, and the candidates they bring back.
 
-The queries follow what each strategy scores by. The kind-weighted mean of the positive events is every strategy's
-profile (`mean`'s whole score); `recency` adds its decayed mean; the strategies that score a video by its closest
-history events (`nearest`, `multi-interest`, `fusion`, `hybrid`, `learned`) add the most recent events themselves,
-and `multi-interest` each interest's centre. A history of only dislikes asks for the videos farthest from them.
+The queries follow what each strategy scores by, as its `Strategy.queries` says. The kind-weighted mean of the
+positive events is every strategy's profile (`mean`'s whole score); "recency" adds the decayed mean, "interests"
+each interest's centre, and "events" (the strategies that score a video by its closest history events) the most
+recent events themselves. A history of only dislikes asks for the videos farthest from them.
 """
 
 from __future__ import annotations
