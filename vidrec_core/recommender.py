@@ -35,6 +35,7 @@ from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import FusionChoice, UnavailableModel, find_fusion_weights, find_learned_model
 from vidrec_core.learn.collaborative import Viewing, viewing_from_log
 from vidrec_core.learn.fusion import FusionFeatures, FusionScorer, text_prior
+from vidrec_core.profile.base import ListSteps
 from vidrec_core.profile.genres import GenreSpace
 from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE, Event, history_notices, parse_history
 from vidrec_core.profile.matching import TitleMatcher
@@ -312,6 +313,7 @@ class Recommender:
         params: StrategyParams | None,
         filters: Filters | None,
         k: int,
+        steps: ListSteps | None = None,
     ) -> CandidateSpace:
         """The index's candidates for a history (`index.retrieve`), plus the history's own videos, which are excluded
         from the list but named by explanations. Each query asks for more when the list's pool or the history's own
@@ -319,7 +321,7 @@ class Recommender:
         assert self.index is not None
         watched = {self.catalog.index_of[e.matched_id] for e in embedded.events if e.matched_id is not None}
         settings = self.index.settings
-        asks = retrieval_queries(embedded, strategy, params or StrategyParams(), settings)
+        asks = retrieval_queries(embedded, strategy, params or StrategyParams(), settings, steps)
         extra = min(len(watched), MAX_EXTRA_FOR_EXCLUDED) + max(0, pool_size(k) - settings.candidates)
         return self.candidate_space([a.more(extra) for a in asks], filters, keep=watched)
 
@@ -366,7 +368,7 @@ class Recommender:
         )
         embedded = self.embed_events(events)
         # With the index, everything below runs on the candidates' sub-catalog instead of the whole catalog.
-        space = self.retrieve(embedded, chosen, params, filters, k) if self.uses_index(index) else None
+        space = self.retrieve(embedded, chosen, params, filters, k, steps) if self.uses_index(index) else None
         fusion = self.fusion_scorer if chosen.reads_fusion else None
         if space is None:
             catalog, context = self.catalog, self.context(params, fusion=chosen.reads_fusion)

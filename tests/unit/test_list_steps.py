@@ -85,10 +85,19 @@ def test_a_history_in_one_genre_keeps_the_list_there():
     all_beta = np.array([0.0, 1.0])
     steps = ListSteps(calibration=CALIBRATION)
     none = np.zeros(len(catalog), bool)
-    listed = rank(catalog, items, scores, none, k=5, steps=steps, target=all_beta, genres=space)
-    assert sum(i >= 10 for i in listed.indices) >= 4  # the lower-scored genre the person watches wins the list
-    plain = rank(catalog, items, scores, none, k=5, steps=ListSteps.none(), target=all_beta, genres=space)
-    assert all(i < 10 for i in plain.indices)
+    listed = rank(catalog, items, scores, none, k=10, steps=steps, target=all_beta, genres=space)
+    assert sum(i >= 10 for i in listed.indices) >= 6  # the lower-scored genre the person watches wins most seats
+    plain = rank(catalog, items, scores, none, k=10, steps=ListSteps.none(), target=all_beta, genres=space)
+    assert sum(i >= 10 for i in plain.indices) <= 3  # by score alone, Alpha takes most of the list
+
+
+def test_a_short_list_is_calibrated_in_proportion_to_its_length():
+    """Three picks cannot show a genre mix: fully calibrated, they were the videos with the most genres."""
+    catalog, items, scores, space = two_genre_catalog()
+    none = np.zeros(len(catalog), bool)
+    steps = ListSteps(calibration=CALIBRATION)
+    short = rank(catalog, items, scores, none, k=2, steps=steps, target=np.array([0.5, 0.5]), genres=space)
+    assert short.indices[0] == 0  # the best video keeps the first place
 
 
 # --- searches -------------------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 
 from vidrec_core.index import lance
 from vidrec_core.index.files import IndexManifest
+from vidrec_core.profile.base import ListSteps
 from vidrec_core.profile.registry import Strategy
 from vidrec_core.profile.strategies import (
     EmbeddedHistory,
@@ -105,9 +106,15 @@ class Ask:
 
 
 def retrieval_queries(
-    history: EmbeddedHistory, strategy: Strategy, params: StrategyParams, settings: RetrievalSettings
+    history: EmbeddedHistory,
+    strategy: Strategy,
+    params: StrategyParams,
+    settings: RetrievalSettings,
+    steps: ListSteps | None = None,
 ) -> list[Ask]:
-    """The queries a history and strategy ask the index: the profile, and those in `strategy.queries`."""
+    """The queries a history and strategy ask the index: the profile, those in `strategy.queries`, and each typed
+    line when the list steps read it (a search's seats are filled from what matches it; calibration reads the genres
+    of what a line retrieves), so the candidates hold what the whole catalog would have given them."""
     positive = np.flatnonzero(history.positive)
 
     def profile(vector: np.ndarray) -> Ask:
@@ -122,10 +129,15 @@ def retrieval_queries(
         asks.append(profile(weighted_mean(vectors, weights * decay)))
     if "interests" in strategy.queries:
         asks += [profile(interest.centroid) for interest in find_interests(history, params)]
+    chosen: list[int] = []
     if "events" in strategy.queries:
-        recent = np.argsort(event_ages(history.events)[positive], kind="stable")[:MAX_EVENT_QUERIES]
-        asks += [
-            Ask(np.asarray(vectors[i], dtype=np.float32), settings.event_candidates, settings.event_probe_share)
-            for i in recent
-        ]
+        chosen += np.argsort(event_ages(history.events)[positive], kind="stable")[:MAX_EVENT_QUERIES].tolist()
+    steps = steps or strategy.steps
+    if steps.calibration > 0 or steps.search_share > 0:
+        typed = [n for n, row in enumerate(positive) if history.events[row].matched_id is None]
+        chosen += [n for n in typed[-MAX_EVENT_QUERIES:] if n not in chosen]
+    asks += [
+        Ask(np.asarray(vectors[i], dtype=np.float32), settings.event_candidates, settings.event_probe_share)
+        for i in chosen
+    ]
     return asks

@@ -119,7 +119,7 @@ def search_intents(history: EmbeddedHistory, ctx: StrategyContext, k: int, share
     return intents
 
 
-RETRIEVED = 20  # a typed line's genre mix is that of the videos closest to it in meaning
+RETRIEVED = 20  # a typed line's genre mix is that of the videos closest to it in meaning (past the chance level)
 
 
 def retrieved_genres(vector: np.ndarray, ctx: StrategyContext) -> np.ndarray:
@@ -128,7 +128,11 @@ def retrieved_genres(vector: np.ndarray, ctx: StrategyContext) -> np.ndarray:
     closest to the Documentary direction (space documentaries), but what it retrieves is Apollo 13, The Martian and
     In the Shadow of the Moon: a list calibrated to the guess filled up with Freakonomics."""
     assert ctx.genres is not None
-    closest = top_k(ctx.items @ vector, np.arange(len(ctx.items)), RETRIEVED)
+    similarity = ctx.items @ vector
+    closest = top_k(similarity, np.arange(len(ctx.items)), RETRIEVED)
+    closest = closest[similarity[closest] >= ctx.meaning_floor]  # only what is really close says what it asks for
+    if not len(closest):
+        return np.zeros(ctx.genres.size)
     return np.asarray(ctx.genres.shares[closest].mean(axis=0)).ravel()
 
 
