@@ -19,6 +19,7 @@ from vidrec_ui.share_state import (
     write_to_link,
 )
 from vidrec_ui.text import md_escape
+from vidrec_ui.title_fixes import unmatched_title_fixes
 
 ensure_app(__file__)
 
@@ -75,6 +76,7 @@ with left:
             "for a date.",
         )
     events = recommender.understand(current_history_text())
+    unmatched_title_fixes(events)
     with table_tab:
         history_table(events)
         st.caption("Edit, add or delete rows; change *position* to reorder. The text view follows.")
@@ -135,9 +137,6 @@ with right:
         st.stop()
     for message in result.messages:
         st.warning(md_escape(message))
-    unmatched = [e for e in events if e.note and "no catalog title" in e.note]
-    if unmatched:
-        st.caption(f"{len(unmatched)} line(s) matched no title in this catalog and were read as interests.")
 
     recs = result.recommendations
     numbers = recommender.list_metrics(result)

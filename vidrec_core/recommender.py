@@ -87,6 +87,8 @@ def event_as_dict(event: Event) -> dict:
         out.update(matched_id=event.matched_id, matched_title=event.matched_title, match_score=event.match_score)
     if event.note:
         out["note"] = event.note
+    if event.suggestions:
+        out["suggestions"] = list(event.suggestions)
     return out
 
 

@@ -69,7 +69,7 @@ def test_upload_map_embed_and_the_sidebar_switches_to_it():
     assert "6 videos" in texts(app.sidebar, "caption")
     app.text_area(key="history_text").set_value("watched: Interstellar\nStar Voyage").run()
     assert not app.exception, app.exception
-    assert "1 line(s) matched no title in this catalog and were read as interests" in texts(app, "caption")
+    assert "Line 2: “Star Voyage” is not in this catalog, so it was read as an interest" in texts(app, "markdown")
     assert "Orbit Rescue" in texts(app, "markdown")
 
 

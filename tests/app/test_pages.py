@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.helpers import titles
+from tests.app.helpers import titles, unescaped
 from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.saved.links import view_to_params
 
@@ -66,6 +66,21 @@ def test_typed_history_is_understood_and_answered():
     assert table["kind"].tolist() == ["watched", "searched", "interest"]
     assert table.loc[0, "matched video"] == "Interstellar (2014)"
     assert markdown_text(at).count("Why:") == 10
+
+
+def test_an_unmatched_title_is_said_at_its_line_and_a_suggestion_fixes_it():
+    at = start()
+    at.text_area(key="history_text").input("Interstellar\nlike: Godfather | 2").run()
+    assert not at.exception
+    said = unescaped(at.markdown)
+    assert "Line 2: “Godfather” is not in this catalog, so it was read as an interest. Did you mean:" in said
+    fixes = [b for b in at.button if b.key and b.key.startswith("title-fix-")]
+    assert unescaped([b.label for b in fixes]).splitlines()[0] == "The Godfather (1972)"
+    fixes[0].click().run()
+    assert not at.exception
+    assert at.text_area(key="history_text").value == "Interstellar\nlike: The Godfather (1972) | 2"
+    assert understood(at).loc[1, "matched video"] == "The Godfather (1972)"
+    assert "is not in this catalog" not in unescaped(at.markdown)
 
 
 def test_empty_history_gets_a_clear_message():

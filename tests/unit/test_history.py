@@ -2,7 +2,7 @@ import pytest
 
 from vidrec_core.data.schema import catalog_from_records
 from vidrec_core.data.titles import normalise_title
-from vidrec_core.profile.history import EventKind, clean_line, parse_history
+from vidrec_core.profile.history import EventKind, clean_line, parse_history, replace_title_on_line, title_unmatched
 from vidrec_core.profile.matching import TitleMatcher
 
 
@@ -64,6 +64,44 @@ def test_unmatched_watched_line_is_read_as_interest_with_a_note(matcher):
     (event,) = parse_history("watched: A Film Nobody Made", matcher)
     assert event.kind == EventKind.INTEREST
     assert "no catalog title matched" in event.note
+
+
+def test_an_unmatched_title_carries_the_closest_titles_and_a_sentence_none(matcher):
+    title, sentence = parse_history("Matrix Reloaded\nI love films about space.", matcher)
+    assert title_unmatched(title) and title.suggestions[0] == "The Matrix (1999)"
+    assert not title_unmatched(sentence) and sentence.suggestions == ()
+    (nothing_close,) = parse_history("Zzyzx Qqq", matcher)
+    assert title_unmatched(nothing_close) and nothing_close.suggestions == ()
+
+
+def test_one_title_per_suggestion_and_no_one_letter_titles():
+    catalog = catalog_from_records(
+        [
+            {"id": "1", "title": "Heathers", "year": 1989, "popularity": 1},
+            {"id": "2", "title": "Heathers", "year": 2030, "popularity": 2},
+            {"id": "3", "title": "H.", "year": 2002, "popularity": 3},
+        ]
+    )
+    (event,) = parse_history("Heather", TitleMatcher(catalog, cutoff=99))
+    assert event.suggestions == ("Heathers (2030)",)
+
+
+@pytest.mark.parametrize(
+    ("line", "fixed"),
+    [
+        ("Godfather", "The Godfather (1972)"),
+        ("like: Godfather | 2 | 2024-05-01", "like: The Godfather (1972) | 2 | 2024-05-01"),
+        ("  dislike:Godfather", "dislike: The Godfather (1972)"),
+    ],
+)
+def test_a_suggestion_rewrites_only_its_line_keeping_prefix_and_fields(line, fixed):
+    text = f"Alien\n{line}\nsearch: heists"
+    assert replace_title_on_line(text, 2, "The Godfather (1972)") == f"Alien\n{fixed}\nsearch: heists"
+    assert replace_title_on_line(text, 9, "X") == text
+
+
+def test_a_suggested_title_that_reads_like_a_prefix_stays_a_title():
+    assert replace_title_on_line("Searching", 1, "Search: The Movie") == "watched: Search: The Movie"
 
 
 def test_short_strings_need_exact_matches(matcher):
@@ -181,3 +219,11 @@ def test_visible_shows_hidden_characters_and_keeps_scripts(text, shown):
     from vidrec_core.core.plaintext import visible
 
     assert visible(text) == shown
+
+
+def test_the_json_history_carries_an_unmatched_titles_suggestions(matcher):
+    from vidrec_core.recommender import event_as_dict
+
+    title, matched = parse_history("Matrix Reloaded\nAlien", matcher)
+    assert event_as_dict(title)["suggestions"][0] == "The Matrix (1999)"
+    assert "suggestions" not in event_as_dict(matched)

@@ -21,7 +21,7 @@ from vidrec_core.cli.options import (
 from vidrec_core.core.errors import HistoryError
 from vidrec_core.data.personas import load_personas
 from vidrec_core.profile.base import CALIBRATION, StrategyParams
-from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE
+from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE, title_unmatched
 from vidrec_core.profile.registry import KNOBS, STRATEGIES
 from vidrec_core.recommender import load_recommender
 
@@ -53,6 +53,9 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     for event in result.events:
         target = f" -> {event.matched_title}" if event.matched_title else ""
         print(f"  {event.line_no:>3}. [{event.kind.value}] {event.text}{target}")
+        if title_unmatched(event):
+            closest = f" Did you mean: {'; '.join(event.suggestions)}?" if event.suggestions else ""
+            print(f"       not in this catalog: read as an interest.{closest}")
     for message in result.messages:
         print(f"note: {message}")
     if result.strategy_reason:

@@ -75,6 +75,7 @@ class Event:
     when: str | None = None  # ISO date, when given; orders the history for recency
     note: str = ""
     lines_before_not_used: int = 0  # on the first kept event of a history longer than MAX_EVENTS
+    suggestions: tuple[str, ...] = ()  # closest catalog titles (with year) for a title line that matched none
 
     @property
     def is_video(self) -> bool:
@@ -248,12 +249,41 @@ def _parse_body(line: str, line_no: int, matcher: TitleMatcher | None, note: str
             match_score=round(score, 1),
             note=note,
         )
+    suggestions: tuple[str, ...] = ()
     if matcher is not None and (kind is not None or looks_like_a_title(body)):
-        # Say so when a line that names a video finds none here (e.g. after switching catalogs).
-        note = (note + "; " if note else "") + "no catalog title matched; read as an interest"
+        # Say so when a line that names a video finds none here (e.g. after switching catalogs), with the closest.
+        note = (note + "; " if note else "") + NO_TITLE_NOTE
+        suggestions = tuple(dict.fromkeys(_title_with_year(matcher.catalog, i) for i in matcher.suggest(body)))
     if kind == EventKind.WATCHED:
-        return Event(EventKind.INTEREST, body, line_no, note=note)
-    return Event(kind or EventKind.INTEREST, body, line_no, note=note)
+        return Event(EventKind.INTEREST, body, line_no, note=note, suggestions=suggestions)
+    return Event(kind or EventKind.INTEREST, body, line_no, note=note, suggestions=suggestions)
+
+
+NO_TITLE_NOTE = "no catalog title matched; read as an interest"
+
+
+def title_unmatched(event: Event) -> bool:
+    """A line written as a title that names no video of this catalog (read as an interest instead)."""
+    return NO_TITLE_NOTE in event.note
+
+
+def with_title(line: str, title: str) -> str:
+    """The typed line with its title replaced, its prefix and fields kept: `like: Heat | 2` -> `like: Heat (1995)
+    | 2`. How a one-click suggestion fixes a line."""
+    body, *fields = line.split(" | ")
+    prefix = _PREFIX.match(body.strip())
+    head = f"{prefix.group(1)}: " if prefix else ("watched: " if _PREFIX.match(title) else "")
+    return " | ".join([head + " ".join(title.split()).replace(" | ", " / "), *fields])
+
+
+def replace_title_on_line(text: str, line_no: int, title: str) -> str:
+    """The history with line `line_no` (1-based, as events count) naming `title`; unchanged when there is no such
+    line."""
+    lines = text.splitlines()
+    if not 1 <= line_no <= len(lines) or not lines[line_no - 1].strip():
+        return text
+    lines[line_no - 1] = with_title(lines[line_no - 1].strip(), title)
+    return "\n".join(lines)
 
 
 def looks_like_a_title(text: str) -> bool:

@@ -12,6 +12,8 @@ from vidrec_core.data.schema import Catalog
 from vidrec_core.data.titles import normalise_title
 
 PARALLEL_FUZZY_FROM = 200_000  # titles; below this one thread is faster than starting several
+SUGGESTIONS = 3
+SUGGEST_CUTOFF = 60.0  # WRatio, 0-100: below it a suggestion would be a guess
 _YEAR_SUFFIX = re.compile(r"^(.*\S)\s*[\(\[]\s*((?:18|19|20|21)\d\d)\s*[\)\]]\s*$")
 
 
@@ -22,10 +24,11 @@ class TitleMatcher:
         self.catalog = catalog
         self.cutoff = cutoff
         self._norm = [normalise_title(t) for t in catalog.titles]
-        self._years = catalog.frame["year"].tolist()
+        self._years = catalog.frame["year"].astype("float64").tolist()  # a missing year: NaN, never equal
         popularity = catalog.frame["popularity"].fillna(0.0).to_numpy()
         self._popularity = popularity
         self._remembered = functools.lru_cache(maxsize=16_384)(self._match)
+        self._suggested = functools.lru_cache(maxsize=1_024)(self._suggest)
         self._exact: dict[str, list[int]] = {}
         for i, norm in enumerate(self._norm):
             if norm:
@@ -41,6 +44,29 @@ class TitleMatcher:
     def match(self, text: str, cutoff: float | None = None) -> tuple[int, float] | None:
         """Index of the matched video and a 0-100 score, or None. Remembered: an edit re-matches only new lines."""
         return self._remembered(text, cutoff)
+
+    def suggest(self, text: str, limit: int = SUGGESTIONS) -> tuple[int, ...]:
+        """The catalog titles closest to a line that matched none, most alike first (ties: the more popular), as
+        one-click fixes: "Godfather" finds "The Godfather". Word order and extra words count less than in `match`.
+        Remembered, like `match`."""
+        return self._suggested(text, limit)
+
+    def _suggest(self, text: str, limit: int) -> tuple[int, ...]:
+        year_match = _YEAR_SUFFIX.match(text)
+        norm = normalise_title(year_match.group(1) if year_match else text)
+        if not norm or len(norm) > 200:
+            return ()
+        found = process.extract(norm, self._norm, scorer=fuzz.WRatio, score_cutoff=SUGGEST_CUTOFF, limit=limit * 4)
+        ranked = sorted(found, key=lambda hit: (-round(hit[1]), -self._popularity[hit[2]]))
+        picked: list[int] = []
+        for _, _, index in ranked:
+            if len(self._norm[index]) < 3:  # "H." and "O" sit inside any word: no suggestion
+                continue
+            if all(self._norm[index] != self._norm[other] for other in picked):  # one row per title
+                picked.append(index)
+            if len(picked) == limit:
+                break
+        return tuple(picked)
 
     def _match(self, text: str, cutoff: float | None) -> tuple[int, float] | None:
         year = None
