@@ -308,6 +308,16 @@ class Recommender:
         rows = np.union1d(rows, np.asarray(list(keep), dtype=np.int64))
         return CandidateSpace.of(rows, self.catalog, self.items, self.popularity)
 
+    def history_rows(self, events: list[Event]) -> set[int]:
+        """The catalog rows the history's lines matched (watched, liked or disliked)."""
+        index_of = self.catalog.index_of
+        return {index_of[e.matched_id] for e in events if e.matched_id is not None and e.matched_id in index_of}
+
+    def same_as_history(self, events: list[Event]) -> np.ndarray:
+        """Catalog rows that are another copy of a video in the history (`Catalog.duplicates_of`): excluded like the
+        history's own rows, so watching one of two "Interstellar" rows does not recommend the other."""
+        return self.catalog.duplicates_of(self.history_rows(events))
+
     def retrieve(
         self,
         embedded: EmbeddedHistory,
@@ -321,10 +331,11 @@ class Recommender:
         from the list but named by explanations. Each query asks for more when the list's pool or the history's own
         videos would otherwise eat into its candidates."""
         assert self.index is not None
-        watched = {self.catalog.index_of[e.matched_id] for e in embedded.events if e.matched_id is not None}
+        watched = self.history_rows(embedded.events)
+        excluded = len(watched) + len(self.catalog.duplicates_of(watched))
         settings = self.index.settings
         asks = retrieval_queries(embedded, strategy, params or StrategyParams(), settings, steps)
-        extra = min(len(watched), MAX_EXTRA_FOR_EXCLUDED) + max(0, pool_size(k) - settings.candidates)
+        extra = min(excluded, MAX_EXTRA_FOR_EXCLUDED) + max(0, pool_size(k) - settings.candidates)
         return self.candidate_space([a.more(extra) for a in asks], filters, keep=watched)
 
     @property
@@ -383,7 +394,10 @@ class Recommender:
             notes.append(NO_COLLABORATIVE_WITH_INDEX)
         if space is None and index == "auto" and self.index_note:
             notes.append(self.index_note)
-        made = strategy_list(chosen, embedded, context, catalog, k, steps, filters)
+        copies = self.same_as_history(events)
+        if space is not None:
+            copies = space.places(copies)
+        made = strategy_list(chosen, embedded, context, catalog, k, steps, filters, also_excluded=copies)
         result, ranking = made.profile, made.ranking
         recs = explain(
             catalog,

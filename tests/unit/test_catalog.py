@@ -151,3 +151,31 @@ def test_digest_changes_when_text_changes(tiny_catalog):
     edited[0]["overview"] = "something else"
     assert catalog_from_records(edited).digest != tiny_catalog.digest
     assert catalog_from_records([dict(r) for r in TINY_RECORDS]).digest == tiny_catalog.digest
+
+
+def test_rows_of_one_title_are_one_video_unless_their_years_differ():
+    from vidrec_core.data.schema import catalog_from_records
+
+    catalog = catalog_from_records(
+        [
+            {"id": "a", "title": "Interstellar"},
+            {"id": "b", "title": "interstellar"},
+            {"id": "c", "title": "Dune", "year": 1984},
+            {"id": "d", "title": "Dune", "year": 2021},
+            {"id": "e", "title": "DUNE!"},
+            {"id": "f", "title": "Matrix, The", "year": 1999},
+            {"id": "g", "title": "The Matrix", "year": 1999},
+            {"id": "h", "title": "Heat", "year": 1995},
+            {"id": "i", "title": "!!!"},
+            {"id": "j", "title": "???"},
+        ]
+    )
+    row = catalog.index_of
+    assert catalog.duplicates_of([row["a"]]).tolist() == [row["b"]]
+    assert catalog.duplicates_of([row["c"]]).tolist() == [row["e"]]  # not the 2021 film
+    assert catalog.duplicates_of([row["e"]]).tolist() == [row["c"], row["d"]]  # no year: the title decides
+    assert catalog.duplicates_of([row["c"], row["e"]]).tolist() == [row["d"]]  # never the rows asked about
+    assert catalog.duplicates_of([row["f"]]).tolist() == [row["g"]]
+    assert catalog.duplicates_of([row["h"]]).tolist() == []
+    assert catalog.duplicates_of([row["i"]]).tolist() == []  # titles that fold to nothing are not one title
+    assert catalog.duplicates_of([]).tolist() == []

@@ -100,3 +100,52 @@ def test_result_json_shape(tiny_recommender):
     rec = data["recommendations"][0]
     assert set(rec) >= {"id", "title", "score", "genres", "because"}
     assert isinstance(rec["genres"], list)
+
+
+def same_title_records() -> list[dict]:
+    """The tiny catalog plus an uploaded catalog's copies: "Interstellar" twice with the same text and no year, and
+    "Dune" as the 1984 and the 2021 film and once more with no year (written "DUNE!", the same title once folded)."""
+    from tests.conftest import TINY_RECORDS
+
+    space = "astronaut wormhole space time father daughter"
+    desert = "desert planet spice sandworm prince empire"
+    copies = [
+        {"id": "i1", "title": "Interstellar", "overview": space, "genres": "Science Fiction", "popularity": 9},
+        {"id": "i2", "title": "Interstellar", "overview": space, "genres": "Science Fiction", "popularity": 2},
+        {"id": "d1", "title": "Dune", "overview": desert, "genres": "Science Fiction", "year": 1984, "popularity": 5},
+        {"id": "d2", "title": "Dune", "overview": desert, "genres": "Science Fiction", "year": 2021, "popularity": 8},
+        {"id": "d0", "title": "DUNE!", "overview": desert, "genres": "Science Fiction", "popularity": 1},
+    ]
+    return [dict(r) for r in TINY_RECORDS] + copies
+
+
+@pytest.fixture
+def same_title_recommender(fake_encoder):
+    from vidrec_core.data.schema import catalog_from_records
+    from vidrec_core.embed.store import embed_texts
+    from vidrec_core.recommender import Recommender
+
+    catalog = catalog_from_records(same_title_records(), name="copies")
+    vectors, _ = embed_texts(fake_encoder, catalog.texts)
+    return Recommender(catalog, vectors, fake_encoder)
+
+
+@pytest.mark.parametrize("strategy", ["mean", "nearest", "fusion", "multi-interest"])
+def test_another_row_of_a_watched_title_is_not_recommended(same_title_recommender, strategy):
+    result = same_title_recommender.recommend("Interstellar", strategy=strategy, k=10)
+    assert result.events[0].matched_id == "i1"  # the more popular copy
+    assert "i2" not in ids(result)  # the same text, no year: the same film, already watched
+    assert ids(result)  # the rest of the catalog still answers
+
+
+def test_a_year_tells_two_films_of_one_title_apart(same_title_recommender):
+    result = same_title_recommender.recommend("Dune (1984)", strategy="mean", k=10)
+    assert result.events[0].matched_id == "d1"
+    assert ids(result)[0] == "d2"  # the 2021 film is another film: still the closest
+    assert "d0" not in ids(result)  # no year: the title alone decides, so it counts as watched
+
+
+def test_a_disliked_video_s_copy_is_not_recommended(same_title_recommender):
+    result = same_title_recommender.recommend("Star Voyage\ndislike: Interstellar", strategy="mean", k=12)
+    assert not {"i1", "i2"} & set(ids(result))
+    assert "s1" not in ids(result)

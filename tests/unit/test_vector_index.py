@@ -261,3 +261,28 @@ def test_a_table_at_a_shared_uri_is_built_once_and_read_by_a_second_server(tmp_p
     lance = recommender.recommend("cowboy saloon outlaw", "mean", k=5, index="lance")
     exact = recommender.recommend("cowboy saloon outlaw", "mean", k=5, index="exact")
     assert [r.id for r in lance.recommendations] == [r.id for r in exact.recommendations]
+
+
+def test_with_the_index_another_row_of_a_watched_title_is_not_recommended(tmp_path):
+    """The same rule as without the index (`test_recommend`): the copy is among the candidates and still excluded."""
+    from tests.unit.test_recommend import same_title_records
+    from vidrec_core.index.space import CandidateSpace
+
+    catalog = catalog_from_records(same_title_records(), name="copies")
+    encoder = FakeEncoder(dim=64)
+    vectors, _ = embed_texts(encoder, catalog.texts)
+    manifest = build_index(catalog, encoder.name, vectors)
+    found = find_index(catalog, encoder.name, encoder.dim)
+    assert manifest.kind == "flat" and found is not None
+    index = VectorIndex(found.manifest, found.vectors, RetrievalSettings(candidates=400))
+    recommender = Recommender(catalog, found.vectors, encoder, index=index)
+    for history, gone, kept in (("Interstellar", {"i1", "i2"}, set()), ("Dune (1984)", {"d1", "d0"}, {"d2"})):
+        for strategy in ("mean", "nearest", "fusion"):
+            lance = recommender.recommend(history, strategy, k=10, index="lance")
+            exact = recommender.recommend(history, strategy, k=10, index="exact")
+            assert lance.retrieval is not None
+            listed = {r.id for r in lance.recommendations}
+            assert not gone & listed and kept <= listed
+            assert [r.id for r in lance.recommendations] == [r.id for r in exact.recommendations]
+    space = CandidateSpace.of(np.array([2, 5, 9]), catalog, found.vectors, np.zeros(len(catalog)))
+    assert space.places(np.array([0, 5, 9, 12])).tolist() == [1, 2]  # rows not retrieved are left out

@@ -22,6 +22,7 @@ import scipy.sparse as sp
 
 from vidrec_core.core.errors import CatalogError
 from vidrec_core.data.columns import guess_roles
+from vidrec_core.data.titles import normalise_title
 
 # Column role -> accepted source names (lower-case). The first match in the file wins.
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -350,6 +351,48 @@ class Catalog:
     @cached_property
     def index_of(self) -> dict[str, int]:
         return {video_id: i for i, video_id in enumerate(self.ids)}
+
+    @cached_property
+    def normalised_titles(self) -> list[str]:
+        """Each row's title as the title matcher compares it (`normalise_title`), each distinct title folded once."""
+        folded = {title: normalise_title(str(title)) for title in dict.fromkeys(self.titles)}
+        return [folded[title] for title in self.titles]
+
+    @cached_property
+    def _same_title_groups(self) -> dict[int, np.ndarray]:
+        """{row: every row with its normalised title (itself included)}, only for titles held by several rows: an
+        uploaded catalog may list one film twice, and most catalogs have few such rows, so the mapping stays small.
+        An empty normalised title (a title of punctuation only) groups nothing."""
+        keys = pd.Series(self.normalised_titles, dtype=object)
+        shared = keys[(keys != "") & keys.duplicated(keep=False)]
+        groups: dict[int, np.ndarray] = {}
+        for rows in shared.groupby(shared, sort=False).indices.values():
+            members = shared.index.to_numpy()[rows].astype(np.int64)
+            groups.update(dict.fromkeys(members.tolist(), members))
+        return groups
+
+    def duplicates_of(self, rows: Iterable[int]) -> np.ndarray:
+        """The other rows that are the same video as one of `rows` (sorted): the same normalised title, and the same
+        year where both rows have one (if either lacks a year the title alone decides). Watching or disliking one
+        copy of a film means its other copy must not be recommended as something new."""
+        rows = [int(r) for r in rows]
+        groups = self._same_title_groups
+        if not groups or not rows:
+            return np.zeros(0, dtype=np.int64)
+        years = self.frame["year"]
+        found: set[int] = set()
+        for row in rows:
+            members = groups.get(row)
+            if members is None:
+                continue
+            year = years.iat[row]
+            if pd.isna(year):
+                found.update(members.tolist())
+                continue
+            theirs = years.iloc[members]
+            found.update(members[(theirs.isna() | (theirs == year)).fillna(False).to_numpy(dtype=bool)].tolist())
+        found.difference_update(rows)
+        return np.array(sorted(found), dtype=np.int64)
 
     @cached_property
     def digest(self) -> str:

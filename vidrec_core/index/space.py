@@ -82,6 +82,15 @@ class CandidateSpace:
             meaning_floor=meaning_floor,
         )
 
+    def places(self, rows: np.ndarray) -> np.ndarray:
+        """Where the catalog rows `rows` that are among the candidates stand in the sub-catalog (others are left out:
+        what was not retrieved cannot be listed anyway)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        at = np.searchsorted(self.rows, rows)
+        found = at < len(self.rows)
+        found[found] = self.rows[at[found]] == rows[found]
+        return at[found]
+
     def in_catalog(self, recommendations: list[Recommendation]) -> list[Recommendation]:
         """The picks with their catalog rows instead of their places among the candidates."""
         return [dataclasses.replace(r, index=int(self.rows[r.index])) for r in recommendations]

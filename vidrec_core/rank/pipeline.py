@@ -35,9 +35,12 @@ def strategy_list(
     steps: ListSteps | None = None,
     filters: Filters | None = None,
     allowed: np.ndarray | None = None,
+    also_excluded: np.ndarray | None = None,
 ) -> StrategyList:
     """The list `strategy` makes for `history` (see the module); `steps` default to the strategy's own, and only
-    `allowed` videos (bool, when given: the evaluation's new videos) may be listed."""
+    `allowed` videos (bool, when given: the evaluation's new videos) may be listed. Besides the history's own rows,
+    the rows `also_excluded` (of `catalog`) are never listed: the Recommender's other copies of watched videos (the
+    evaluation passes none, so it still excludes only the history's own rows)."""
     steps = steps or strategy.steps
     result = strategy.score(history, context)
     penalty = dislike_penalty(history, context.items) * result.score_unit
@@ -48,6 +51,8 @@ def strategy_list(
     for event in history.events:
         if event.matched_id is not None and event.matched_id in index_of:
             exclude[index_of[event.matched_id]] = True
+    if also_excluded is not None and len(also_excluded):
+        exclude[np.asarray(also_excluded, dtype=np.int64)] = True
     intents = search_intents(history, context, k, steps.search_share)
     target = history_genres(history, context, intents) if steps.calibration > 0 else None
     ranking = rank(
