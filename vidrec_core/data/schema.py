@@ -379,18 +379,14 @@ class Catalog:
         groups = self._same_title_groups
         if not groups or not rows:
             return np.zeros(0, dtype=np.int64)
-        years = self.frame["year"]
+        years = self.frame["year"].astype("float64").to_numpy()  # a missing year is NaN
         found: set[int] = set()
         for row in rows:
             members = groups.get(row)
             if members is None:
                 continue
-            year = years.iat[row]
-            if pd.isna(year):
-                found.update(members.tolist())
-                continue
-            theirs = years.iloc[members]
-            found.update(members[(theirs.isna() | (theirs == year)).fillna(False).to_numpy(dtype=bool)].tolist())
+            mine, theirs = years[row], years[members]
+            found.update(members[np.isnan(mine) | np.isnan(theirs) | (theirs == mine)].tolist())
         found.difference_update(rows)
         return np.array(sorted(found), dtype=np.int64)
 
