@@ -4,20 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
+from vidrec_core.data.load import is_sample
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import recommendation_card
 from vidrec_ui.controls import current_view, filter_controls, strategy_controls
 from vidrec_ui.history_editor import history_table
+from vidrec_ui.history_origin import CUSTOM_PERSONA, note_catalog_switch, note_history_edits
 from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, set_history
 from vidrec_ui.resources import cached_personas, current_recommender
 from vidrec_ui.saved import saved_histories_panel
-from vidrec_ui.share_state import (
-    CUSTOM_PERSONA,
-    note_history_edits,
-    persona_options,
-    restore_from_link,
-    write_to_link,
-)
+from vidrec_ui.share_state import persona_options, restore_from_link, write_to_link
 from vidrec_ui.text import md_escape
 from vidrec_ui.title_fixes import unmatched_title_fixes
 
@@ -54,7 +50,7 @@ recommender = current_recommender()
 if recommender is None:
     st.stop()
 
-note_history_edits(personas)
+note_history_edits(personas, on_sample=is_sample(recommender.catalog))
 left, right = st.columns([2, 3], gap="large")
 with left:
     st.selectbox(
@@ -76,6 +72,11 @@ with left:
             "for a date.",
         )
     events = recommender.understand(current_history_text())
+    note_catalog_switch(
+        events,
+        st.session_state.get("catalog_label", recommender.catalog.name),
+        str(st.session_state.get("catalog_path", recommender.catalog.source)),
+    )
     unmatched_title_fixes(events)
     with table_tab:
         history_table(events)

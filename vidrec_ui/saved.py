@@ -7,9 +7,9 @@ import streamlit as st
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.saved.histories import SavedHistories
 from vidrec_ui.controls import VIEW_KEYS, keep_restored
+from vidrec_ui.history_origin import CUSTOM_PERSONA, ORIGIN_KEY
 from vidrec_ui.history_state import current_history_text, get, put, set_history
 from vidrec_ui.resources import cached_personas
-from vidrec_ui.share_state import CUSTOM_PERSONA
 from vidrec_ui.text import md_escape
 
 MESSAGE_KEY = "_saved_message"
@@ -47,6 +47,7 @@ def _load() -> None:
         return
     set_history(saved.text)
     put("persona", CUSTOM_PERSONA)
+    put(ORIGIN_KEY, None)  # a saved or shared history is its own
     restored = {key for key in VIEW_KEYS if saved.settings.get(key) is not None}
     for key in restored:
         put(key, saved.settings[key])

@@ -9,10 +9,10 @@ import streamlit as st
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.saved.links import MAX_PARAM_CHARS, ShareError, params_to_view, view_to_params
 from vidrec_ui.controls import keep_restored
-from vidrec_ui.history_state import current_history_text, get, put, set_history
+from vidrec_ui.history_origin import CUSTOM_PERSONA, ORIGIN_KEY
+from vidrec_ui.history_state import get, put, set_history
 
 RESTORED_FLAG = "_view_restored"
-CUSTOM_PERSONA = "— your own history —"
 
 
 def restore_from_link() -> str | None:
@@ -31,6 +31,7 @@ def restore_from_link() -> str | None:
     if "history" in view:
         set_history(view.pop("history"))
         put("persona", CUSTOM_PERSONA)
+        put(ORIGIN_KEY, None)  # a saved or shared history is its own
     for key, value in view.items():
         put(key, value)
     keep_restored(set(view))
@@ -43,15 +44,6 @@ def persona_options(personas: Mapping[str, object]) -> list[str]:
     chosen = get("persona")
     own = chosen if chosen and chosen not in personas else CUSTOM_PERSONA
     return [*personas, own]
-
-
-def note_history_edits(personas: Mapping[str, object]) -> None:
-    """Once the history differs from the chosen persona's, it is the viewer's own: the picker says so, and which
-    persona it came from, instead of showing a name that no longer describes it."""
-    chosen = get("persona")
-    persona = personas.get(chosen)
-    if persona is not None and current_history_text() != persona.history:
-        put("persona", f"Your history, from {chosen}")
 
 
 def write_to_link(view: dict) -> bool:

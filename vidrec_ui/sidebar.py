@@ -65,6 +65,7 @@ def render_sidebar() -> None:
             st.session_state["catalog_path"] = str(SAMPLE_CATALOG)
             return
         st.session_state["catalog_path"] = choice.path
+        st.session_state["catalog_label"] = choice.label
         st.caption(f"{len(catalog):,} videos · {len(catalog.genre_names)} genres")
         if catalog.titles_only:
             st.caption("titles only: descriptions would help")

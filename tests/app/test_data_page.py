@@ -7,9 +7,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.helpers import finish_jobs, unescaped
-from vidrec_core.core.paths import REPO_ROOT
+from vidrec_core.core.paths import REPO_ROOT, SAMPLE_CATALOG
 from vidrec_core.data.kept import KeptCatalogs
+from vidrec_core.data.personas import load_personas
 from vidrec_core.data.prepare import prepare_catalog
+from vidrec_ui.history_origin import READ_AGAINST_KEY
 
 pytestmark = pytest.mark.app
 TIMEOUT = 180
@@ -60,16 +62,23 @@ def test_upload_map_embed_and_the_sidebar_switches_to_it():
 
     # AppTest drops the shared sidebar after switch_page, so the switch is checked in a session that starts on
     # the Recommend page with the Data page's request pending.
+    # The history (the first persona's, space films) was last read against the sample.
     app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
     app.session_state["pending_catalog"] = (str(kept[0].path), "minilm")
+    app.session_state[f"_kept_{READ_AGAINST_KEY}"] = str(SAMPLE_CATALOG)
     app.run()
+    persona = next(iter(load_personas()))
     assert not app.exception, app.exception
     assert app.selectbox(key="catalog_choice").value == str(kept[0].path)
+    switched = texts(app, "info")
+    assert "Switched to my videos: your history was kept and read again against this catalog" in switched
+    assert "name none and count as interests now" in switched
+    assert app.selectbox(key="persona").value == f"Your history, from {persona}"
     assert app.session_state["catalog_path"] == str(kept[0].path)
     assert "6 videos" in texts(app.sidebar, "caption")
     app.text_area(key="history_text").set_value("watched: Interstellar\nStar Voyage").run()
     assert not app.exception, app.exception
-    assert "Line 2: “Star Voyage” is not in this catalog, so it was read as an interest" in texts(app, "markdown")
+    assert "Line 1: “Interstellar” is not in this catalog, so it was read as an interest" in texts(app, "markdown")
     assert "Orbit Rescue" in texts(app, "markdown")
 
 

@@ -249,6 +249,8 @@ def test_the_studio_opens_on_the_catalogs_default_and_an_edit_makes_the_history_
     at.text_area(key="history_text").input(at.text_area(key="history_text").value + "\nToy Story").run()
     assert not at.exception
     assert at.selectbox(key="persona").value == f"Your history, from {first}"
+    at.text_area(key="history_text").input("Heat\nRonin\nThe Italian Job").run()  # replaced: no longer the persona's
+    assert at.selectbox(key="persona").value == "— your own history —"
     at.selectbox(key="strategy").select("mean").run()
     assert any("the article's method" in c.value for c in at.caption)
     at.selectbox(key="persona").select("Horror fan").run()  # a persona again: its own name, and the pick is kept

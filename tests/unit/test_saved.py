@@ -156,3 +156,15 @@ def test_csv_export_neutralises_formulas():
     text = safe_csv(frame).decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n'+1," in text and "\n'-2," in text and "\n'@cmd," in text
     assert "\nAlien," in text and "<img src=x>" in text
+
+
+def test_an_edited_history_resembles_its_persona_until_replaced_or_buried():
+    from vidrec_core.data.personas import resembles
+
+    persona = "Interstellar\nThe Martian\nGravity\nsearch: astronauts"
+    assert resembles(persona, persona + "\nToy Story")
+    assert resembles(persona, "interstellar\n  The   Martian\n\n# a comment\nGravity")  # spacing, case, comments
+    assert not resembles(persona, "Heat\nRonin\nThe Italian Job")  # replaced
+    assert not resembles(persona, "Interstellar\nHeat\nRonin\nThe Town\nThe Italian Job")  # one line of five left
+    assert not resembles(persona, persona + "\nA\nB\nC\nD\nE")  # buried under new lines
+    assert not resembles("", "Heat")
