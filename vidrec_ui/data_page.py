@@ -20,6 +20,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.jobs import Job, JobState
+from vidrec_core.core.plaintext import visible
 from vidrec_core.core.settings import max_rows
 from vidrec_core.data.embed_kept import EmbedOutcome, embed_job_key, embed_kept_catalog
 from vidrec_core.data.kept import KeptCatalog, KeptCatalogs
@@ -85,6 +86,15 @@ def read_upload_cached(data: bytes, file_name: str, file_id: str, encoding: str,
     raw = read_bytes_table(data, file_name, encoding=encoding, limit=max_rows(), sheet=sheet)
     st.session_state["data_raw"] = (key, raw)
     return raw
+
+
+def show_file_error(exc: VidrecError) -> None:
+    """A file that cannot be read: the plain message (what is wrong, where, what to do). What the parser itself said
+    stays folded away under a label for engineers, since a bug report needs it and a user does not."""
+    st.error(md_escape(exc))
+    if exc.detail:
+        with st.expander("Details for engineers"):
+            st.code(visible(exc.detail), language=None)
 
 
 def _field_label(field: str, roles: dict[str, str]) -> str:
@@ -192,7 +202,7 @@ def _read_and_preview(upload: UploadedFile, encoding: str) -> RawTable | None:
             upload.getvalue(), upload.name, upload.file_id, encoding, st.session_state.get(sheet_key)
         )
     except VidrecError as exc:
-        st.error(md_escape(exc))
+        show_file_error(exc)
         return None
     if len(raw.sheets) > 1:
         st.selectbox(

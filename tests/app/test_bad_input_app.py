@@ -82,6 +82,22 @@ def test_bad_catalog_files_on_the_data_page(data_page, name):
     assert "2 videos ready (from 2 rows)" in unescaped(data_page.success)
 
 
+def test_an_unclosed_quote_is_explained_on_the_data_page(data_page):
+    """The page says where the quote opens and what to do; pandas' own words are only under a label for engineers."""
+    _upload(data_page, "quotes.csv", CATALOG_FILES["a quote never closed"][1])
+    errors = unescaped(data_page.error)
+    assert errors.startswith("Could not read quotes.csv: on line 4, the value in column 'overview' opens a double")
+    assert "Add the closing quote" in errors
+    shown = errors + unescaped(data_page.markdown) + unescaped(data_page.info) + unescaped(data_page.warning)
+    assert not any(words in shown for words in ("C error", "Error tokenizing", "Traceback", "row 2"))
+    details = next(e for e in data_page.expander if e.label == "Details for engineers")
+    assert "Error tokenizing data. C error: EOF inside string starting at row 2" in details.code[0].value
+    _upload(data_page, "good.csv", GOOD_CSV)
+    assert "quotes.csv" not in unescaped(data_page.error)
+    assert "2 videos ready (from 2 rows)" in unescaped(data_page.success)
+    assert not any(e.label == "Details for engineers" for e in data_page.expander)
+
+
 @pytest.mark.parametrize("name", list(ODD_CATALOGS))
 def test_odd_catalogs_are_embedded_and_kept(data_page, name):
     _upload(data_page, f"{name}.parquet", parquet_bytes(ODD_CATALOGS[name]))

@@ -56,6 +56,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.func(args))
     except VidrecError as exc:
         print(f"error: {visible(exc)}", file=sys.stderr)
+        if args.debug and exc.detail:  # what a library said, for whoever debugs; the line above is the answer
+            print(f"detail (for engineers): {visible(exc.detail)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)

@@ -5,7 +5,16 @@ from vidrec_core.core.plaintext import visible
 
 class VidrecError(Exception):
     """Base class for problems caused by input or environment, not by a bug. Its message is always one visible
-    line, even when it quotes control or bidi characters from a bad file."""
+    line, even when it quotes control or bidi characters from a bad file.
+
+    `detail` keeps what a library said (a parser's own message, say) for engineers: pages and the command line show
+    the plain message, and the detail only folded away under a label for engineers (the Data page) or with --debug
+    (the command line). It is optional, so `VidrecError("message")` works as it always did.
+    """
+
+    def __init__(self, *args: object, detail: str | None = None) -> None:
+        super().__init__(*args)
+        self.detail = detail
 
     def __str__(self) -> str:
         return visible(super().__str__())

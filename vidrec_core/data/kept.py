@@ -27,6 +27,7 @@ import pandas as pd
 from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.core.errors import CatalogError
 from vidrec_core.core.paths import data_dir
+from vidrec_core.data.file_errors import detail
 from vidrec_core.data.schema import CANONICAL_COLUMNS, DEFAULT_TEXT_FIELDS, EXTRA_PREFIX, Catalog, normalise_catalog
 from vidrec_core.embed.registry import DEFAULT_ENCODER, encoder_id
 
@@ -289,8 +290,12 @@ def load_kept(path: str | Path) -> Catalog:
         raw = pd.read_parquet(folder / TABLE)
     except CatalogError as exc:
         raise CatalogError(f"This kept catalog cannot be opened: {exc}.") from exc
-    except Exception as exc:
-        raise CatalogError(f"This kept catalog cannot be opened: {TABLE} is unreadable ({exc}).") from exc
+    except Exception as exc:  # the Parquet library's words go to `detail`; the message says what to do
+        raise CatalogError(
+            f"This kept catalog cannot be opened: its saved table ({TABLE}) is damaged. Delete it on the Data page "
+            "and upload the file again.",
+            detail=detail(exc),
+        ) from exc
     roles = {c: c for c in CANONICAL_COLUMNS if c in raw.columns}
     extras = [c for c in raw.columns if str(c).startswith(EXTRA_PREFIX)]
     frame = normalise_catalog(raw, roles, source=kept.name, extra_columns=extras)

@@ -2,7 +2,8 @@
 
 Spreadsheet exports arrive in many shapes: UTF-8 with or without a byte-order mark, UTF-16 from Excel's "Unicode
 text", GB18030/GBK from Chinese systems, `.xlsx` workbooks, sometimes a zip or a PDF renamed `.csv`. Every problem
-becomes an error a non-engineer can act on (a `CatalogError` for a catalog; each `TableKind` names its own). A text
+becomes an error a non-engineer can act on (a `CatalogError` for a catalog; each `TableKind` names its own), and a
+parser's failure is said in plain words with its line and column (`vidrec_core.data.file_errors`). A text
 file with a few damaged rows (a NUL in a title, a stray byte that does not decode) is read, and each damaged row is
 reported and cleaned (`vidrec_core.data.damage`); text in another encoding (many rows that do not decode) is refused
 with the row it is in, never passed on as mojibake; only files that are not text at all are called binary.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +25,18 @@ import pandas as pd
 from vidrec_core.core.errors import CatalogError, VidrecError
 from vidrec_core.core.settings import MAX_ROWS
 from vidrec_core.data.damage import Damage, has_undecodable, mark, repair, shown_plainly, without_rows
+from vidrec_core.data.file_errors import (
+    FORMAT_NAMES,
+    csv_problem,
+    damaged_workbook,
+    detail,
+    extra_fields,
+    json_kind,
+    json_problem,
+    jsonl_problem,
+    one_more_field,
+    unreadable,
+)
 
 SUPPORTED_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".pq", ".xlsx")
 
@@ -228,23 +242,88 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def _frame_from_json(data: object, file_name: str, error: type[VidrecError]) -> pd.DataFrame:
+    """A parsed JSON document as a table: a list of objects, a dict holding one (`{"videos": [...]}`), or a dict
+    of columns. Any other shape is refused with what the document holds instead."""
     if isinstance(data, dict):
-        # Either {"videos": [...]} or a column-oriented dict.
         lists = [v for v in data.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
         data = lists[0] if lists else data
-    if isinstance(data, list) and not all(isinstance(row, dict) for row in data):
-        raise error(f"{file_name} must hold a list of objects, one per video.")
-    return pd.DataFrame(data)
+    if isinstance(data, list):
+        odd = next(((n, row) for n, row in enumerate(data, start=1) if not isinstance(row, dict)), None)
+        if odd is not None:
+            raise error(
+                f"{file_name} must hold a list of objects, one per row; item {odd[0]} of its list is "
+                f'{json_kind(odd[1])}. Put each row in braces: {{"title": "..."}}.'
+            )
+        return pd.DataFrame(data)
+    if not isinstance(data, dict):
+        raise error(f"{file_name} must hold a list of objects, one per row; it holds only {json_kind(data)}.")
+    if not any(isinstance(v, list | dict) for v in data.values()):
+        raise error(
+            f"{file_name} holds a single object, not a list of objects, one per row. Put the rows in a list: "
+            '[{"title": "..."}, {"title": "..."}].'
+        )
+    try:
+        return pd.DataFrame(data)
+    except ValueError as exc:  # a dict of columns whose lists differ in length
+        lengths = ", ".join(f"'{k}' has {len(v)}" for k, v in data.items() if isinstance(v, list))
+        raise error(
+            f"Could not read {file_name}: its columns hold different numbers of values ({lengths}). Give every "
+            "column one value per row.",
+            detail=detail(exc),
+        ) from exc
+
+
+def _read_json_lines(text: str, file_name: str, error: type[VidrecError]) -> pd.DataFrame:
+    """One object per line. pandas names neither the line nor the problem when a line is bad, so the lines are
+    parsed again one by one to say which; a single JSON list saved under a JSON Lines name is read as that list."""
+    try:
+        return pd.read_json(io.StringIO(text), lines=True, dtype=False)
+    except Exception as exc:
+        if text.lstrip().startswith("["):
+            try:
+                data = json.loads(text)
+            except json.JSONDecodeError:
+                data = None
+            if isinstance(data, list):
+                return _frame_from_json(data, file_name, error)
+        message = jsonl_problem(text, file_name) or unreadable(file_name, "jsonl", exc)
+        raise error(message, detail=detail(exc)) from exc
+
+
+def _read_csv(text: str, sep: str, fmt: str, file_name: str, error: type[VidrecError]) -> pd.DataFrame:
+    """pandas' CSV reader with its failures in plain words. When the first data line has one field more than the
+    header, pandas quietly takes the first column as row names and moves every value one column over (a title
+    would be read as the description); that is kept only for a file written with row names, an empty last field
+    on every line is dropped, and otherwise the line with the stray separator is named."""
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise error(csv_problem(text, sep, file_name, fmt, str(exc)), detail=detail(exc)) from exc
+    if isinstance(frame.index, pd.RangeIndex) or frame.empty:
+        return frame
+    shape = one_more_field(text, sep)
+    if shape == "row names":
+        return frame.reset_index(drop=True)
+    if shape == "trailing":
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, index_col=False)
+    raise error(extra_fields(text, sep, file_name) or unreadable(file_name, fmt))
 
 
 def _parse_text(text: str, suffix: str, file_name: str, error: type[VidrecError]) -> pd.DataFrame:
     text = text.lstrip("\ufeff")
     if suffix in (".jsonl", ".ndjson"):
-        return pd.read_json(io.StringIO(text), lines=True, dtype=False)
+        return _read_json_lines(text, file_name, error)
     if suffix == ".json":
-        return _frame_from_json(json.loads(text), file_name, error)
-    sep = "\t" if suffix == ".tsv" else _sniff_delimiter(text)
-    return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise error(json_problem(exc, file_name), detail=detail(exc)) from exc
+        return _frame_from_json(data, file_name, error)
+    if suffix == ".tsv":
+        return _read_csv(text, "\t", "tsv", file_name, error)
+    return _read_csv(text, _sniff_delimiter(text), "csv", file_name, error)
 
 
 def _read_xlsx(
@@ -256,7 +335,10 @@ def _read_xlsx(
         import openpyxl  # noqa: F401 - pandas needs it for .xlsx
     except ImportError as exc:
         raise error("Reading Excel files needs the package openpyxl: pip install -r requirements.txt") from exc
-    sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object, engine="openpyxl")
+    try:
+        sheets = pd.read_excel(io.BytesIO(data), sheet_name=None, dtype=object, engine="openpyxl")
+    except Exception as exc:  # openpyxl's and zipfile's own words (KeyError, BadZipFile, XML errors) say no more
+        raise error(damaged_workbook(file_name), detail=detail(exc)) from exc
     if not sheets:
         raise error(f"{file_name} has no sheets.")
     names = [str(n) for n in sheets]
@@ -297,12 +379,23 @@ def _kind_of(data: bytes) -> str | None:
     return None
 
 
-def _is_xlsx_zip(data: bytes) -> bool:
+def _zip_names(data: bytes) -> list[str] | None:
+    """The names inside a zip archive (an .xlsx workbook is one); None when it is damaged or cut short."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return any(name.startswith("xl/") for name in archive.namelist())
-    except zipfile.BadZipFile:
-        return False
+            return archive.namelist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
+
+
+def _old_office(data: bytes, name: str) -> str:
+    """What to say about an Office file of the old kind: Excel keeps a password-protected .xlsx in one too."""
+    if "EncryptedPackage".encode("utf-16-le") in data:
+        return (
+            f"{name} is protected with a password, so it cannot be read. Open it in Excel, remove the password "
+            "(File > Info > Protect Workbook), save it and upload it again, or export the sheet as CSV."
+        )
+    return f"{name} is an old Excel (.xls) or other Office file: save it as .xlsx or CSV."
 
 
 def _looks_binary(text: str) -> bool:
@@ -344,27 +437,42 @@ def read_bytes_table(
     undecodable: UnicodeDecodeError | None = None
     try:
         if kind == "zip":
-            if not _is_xlsx_zip(data):
+            names = _zip_names(data)
+            if names is None:
+                if fmt == "xlsx":
+                    raise error(damaged_workbook(name))
+                raise error(f"{name} is a damaged or incomplete zip archive, not {FORMAT_NAMES.get(fmt, fmt)}.")
+            if not any(n.startswith("xl/") for n in names):
                 raise error(
-                    f"{name} is a zip archive, not a {fmt.upper()} file. Unzip it and upload the {table.noun} inside."
+                    f"{name} is a zip archive, not {FORMAT_NAMES.get(fmt, fmt)}. Unzip it and upload the "
+                    f"{table.noun} inside."
                 )
             if fmt != "xlsx":
                 notes.append(f"{name} is an Excel workbook although its name ends in {suffix}; read it as Excel.")
             fmt = "xlsx"
             frame, sheets, sheet = _read_xlsx(data, name, notes, sheet, error)
         elif fmt == "xlsx":
-            hint = " It is an old Excel (.xls) file: save it as .xlsx or CSV." if kind == "ole" else ""
-            raise error(f"{name} is not an Excel workbook (.xlsx).{hint}")
+            if kind == "ole":
+                raise error(_old_office(data, name))
+            raise error(
+                f"{name} is not an Excel workbook (.xlsx). If it is a table saved as text, give it the matching "
+                "name (.csv), or open it in Excel and save it as .xlsx."
+            )
         elif kind == "parquet" or fmt == "parquet":
             if kind != "parquet":
-                raise error(f"Could not read {name} as parquet: it does not start like a Parquet file.")
+                raise error(
+                    f"Could not read {name}: it is not a Parquet file (every Parquet file starts with the letters "
+                    "PAR1). If it is a table saved as text, give it the matching name (.csv, .json), or export it "
+                    "as Parquet again."
+                )
             if fmt != "parquet":
                 notes.append(f"{name} is a Parquet file although its name ends in {suffix}; read it as Parquet.")
             fmt = "parquet"
             frame = pd.read_parquet(io.BytesIO(data))
         elif kind is not None:
+            if kind == "ole":
+                raise error(_old_office(data, name))
             what = {
-                "ole": "an old Excel (.xls) or other Office file: save it as .xlsx or CSV",
                 "gzip": "compressed (gzip): decompress it first",
                 "pdf": "a PDF document, not a table",
             }.get(kind, "an image or archive, not a table")
@@ -387,9 +495,8 @@ def read_bytes_table(
         raise
     except pd.errors.EmptyDataError as exc:
         raise error(f"{name} is empty: it has no header and no rows.") from exc
-    except Exception as exc:
-        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise error(f"Could not read {name} as {fmt}: {first_line}") from exc
+    except Exception as exc:  # a library's own words explain nothing to the user: they go to `detail`
+        raise error(unreadable(name, fmt, exc), detail=detail(exc)) from exc
     frame, damage = repair(frame, codec_label(codec) if codec else "UTF-8")
     if undecodable is not None and (damage.header_bytes or _too_many(len(damage.byte_rows), len(frame))):
         tried = encoding if encoding != "auto" else (undecodable.encoding or "utf-8")
