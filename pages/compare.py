@@ -88,6 +88,7 @@ for column, label in zip(columns, ["A", "B"], strict=True):
                 "title": rec.title,
                 "year": rec.year,
                 "genres": ", ".join(rec.genres),
+                "match": round(rec.match, 4),
                 "score": round(rec.score, 4),
                 "in both lists": rec.id in shared,
                 "because": rec.because,

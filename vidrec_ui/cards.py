@@ -9,6 +9,15 @@ from vidrec_core.rank.explain import Recommendation
 from vidrec_ui.history_state import append_line
 from vidrec_ui.text import md_escape
 
+MATCH_HELP = (
+    "How strongly this video matches the history: 100% is the strongest match in the catalog, 0% a typical video. "
+    "A pick that answers a search can be a weaker match to the rest of the history."
+)
+
+
+def match_percent(match: float) -> str:
+    return f"{round(100 * match)}%"
+
 
 def title_line(title: str, year: int | None) -> str:
     return f"{title} ({year})" if year else title
@@ -22,7 +31,10 @@ def recommendation_card(position: int, rec: Recommendation, key_prefix: str = "r
     with st.container(border=True):
         year = f" ({rec.year})" if rec.year else ""
         st.markdown(f"**{position}. {md_escape(rec.title)}**{year}")
-        st.caption(f"{md_escape(', '.join(rec.genres) or 'no genre')} · score {rec.score:.3f}")
+        st.caption(
+            f"{md_escape(', '.join(rec.genres) or 'no genre')} · {match_percent(rec.match)} match",
+            help=MATCH_HELP + f" (For engineers: the strategy's raw score is {rec.score:.3f}.)",
+        )
         if rec.search:
             st.caption(f":material/search: Answers your search “{md_escape(rec.search)}”")
         elif rec.interest:

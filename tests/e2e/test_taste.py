@@ -12,9 +12,9 @@ pytestmark = pytest.mark.e2e
 
 
 def genre_lines(page: Page, genre: str):
-    """The cards' genre captions ("Drama, Romance · score 1.234") that name `genre`."""
+    """The cards' genre captions ("Drama, Romance · 87% match") that name `genre`."""
     expect(page.get_by_text("Why:")).to_have_count(10)
-    return page.get_by_text(re.compile(rf"\b{genre}\b[^·]* · score"))
+    return page.get_by_text(re.compile(rf"\b{genre}\b[^·]* · \d+% match"))
 
 
 def test_two_unrelated_tastes_both_get_seats_each_labelled(page: Page, app_server: str):

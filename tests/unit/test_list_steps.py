@@ -172,3 +172,14 @@ def test_strategies_say_what_they_lack():
 
 def test_the_recommender_marks_what_it_cannot_run(tiny_recommender):
     assert set(tiny_recommender.missing) == {"hybrid", "learned"}
+
+
+def test_match_runs_from_the_typical_candidate_to_the_best_whatever_the_units():
+    from vidrec_core.rank.select import match_shares
+
+    scores = np.array([10.0, 4.0, 2.0, 1.0, 0.0, -5.0])
+    candidates = np.arange(6)
+    # median 1.5, best 10: the best is 100%, the median 0%, below it never negative
+    assert match_shares(scores, candidates, [0, 1, 5]) == pytest.approx([1.0, 2.5 / 8.5, 0.0])
+    assert match_shares(scores * 0.01 - 3, candidates, [0, 1, 5]) == pytest.approx([1.0, 2.5 / 8.5, 0.0])
+    assert match_shares(np.ones(4), np.arange(4), [0, 1]) == [1.0, 1.0]

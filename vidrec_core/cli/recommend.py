@@ -65,7 +65,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     print(f"\nTop {len(result.recommendations)} ({result.strategy}):")
     for rank_no, rec in enumerate(result.recommendations, start=1):
         year = f" ({rec.year})" if rec.year else ""
-        print(f"{rank_no:>3}. {rec.title}{year}  score {rec.score:.3f}  [{', '.join(rec.genres)}]")
+        genres = ", ".join(rec.genres)
+        print(f"{rank_no:>3}. {rec.title}{year}  match {rec.match:.0%} (score {rec.score:.3f})  [{genres}]")
         print(f"     {rec.because}")
         if rec.search:
             print(f"     (answers the search “{rec.search}”)")

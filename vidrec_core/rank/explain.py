@@ -39,6 +39,7 @@ class Recommendation:
     interest: str | None = None
     collaborative_share: float | None = None
     search: str | None = None  # the search this pick answers
+    match: float = 1.0  # 0-1: from the typical candidate's score (0) to the best's (1), `rank.select.match_shares`
 
     def as_dict(self) -> dict:
         return {
@@ -47,6 +48,7 @@ class Recommendation:
             "year": self.year,
             "genres": list(self.genres),
             "score": round(float(self.score), 4),
+            "match": round(float(self.match), 4),
             "because": self.because,
             "because_line": self.because_line,
             "because_similarity": None if self.because_similarity is None else round(float(self.because_similarity), 4),
@@ -162,8 +164,8 @@ def explain(
     index_of = catalog.index_of
     people_of = functools.cache(lambda row: _people(frame, row))
     recs = []
-    for index, score, interest_index, search_index in zip(
-        ranking.indices, ranking.scores, ranking.interest_of, ranking.search_of, strict=True
+    for index, score, interest_index, search_index, match in zip(
+        ranking.indices, ranking.scores, ranking.interest_of, ranking.search_of, ranking.matches, strict=True
     ):
         rows, interest_label = positive, None
         if interest_index is not None and interest_index < len(interests):
@@ -231,6 +233,7 @@ def explain(
                 interest=interest_label,
                 collaborative_share=collab,
                 search=None if search_index is None else intents[search_index].label,
+                match=match,
             )
         )
     return recs

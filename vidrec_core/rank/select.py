@@ -49,10 +49,27 @@ class Ranking:
     messages: list[str] = field(default_factory=list)
     interest_of: list[int | None] = field(default_factory=list)  # the interest each pick was chosen for
     search_of: list[int | None] = field(default_factory=list)  # the search (index into the intents) it answers
+    matches: list[float] = field(default_factory=list)  # 0-1, see `match_shares`
 
     def __post_init__(self) -> None:
         self.interest_of = self.interest_of or [None] * len(self.indices)
         self.search_of = self.search_of or [None] * len(self.indices)
+        self.matches = self.matches or [1.0] * len(self.indices)
+
+
+def match_shares(scores: np.ndarray, candidates: np.ndarray, picked: Sequence[int]) -> list[float]:
+    """Each pick's score as a share of the way from the typical candidate (the median: 0) to the best (1): a scale a
+    person reads whatever the strategy's units (a cosine, spreads of a model's scores). A search's pick may be a
+    weaker match to the history than the history's own picks, and shows it."""
+    pool = np.asarray(scores, dtype=np.float64)[candidates]
+    pool = pool[np.isfinite(pool)]
+    if len(pool) == 0:
+        return [0.0] * len(picked)
+    typical, best = float(np.median(pool)), float(pool.max())
+    span = best - typical
+    if span <= 0:
+        return [1.0] * len(picked)
+    return [float(np.clip((float(scores[i]) - typical) / span, 0.0, 1.0)) for i in picked]
 
 
 @dataclass(frozen=True)
@@ -240,7 +257,9 @@ def rank(
         )
     if not intents and target is None and steps.diversity <= 0 and not several and len(candidates) > k:
         picked = top_k(scores, candidates, k).tolist()  # the scores' own order: a partial sort is enough
-        return Ranking(picked, [float(scores[i]) for i in picked], messages)
+        return Ranking(
+            picked, [float(scores[i]) for i in picked], messages, matches=match_shares(scores, candidates, picked)
+        )
     picked, lane_of = select(lanes, candidates, items, k, steps, target, genres)
     return Ranking(
         picked,
@@ -248,4 +267,5 @@ def rank(
         messages,
         [lanes[n].interest for n in lane_of],
         [lanes[n].search for n in lane_of],
+        match_shares(scores, candidates, picked),
     )
