@@ -9,10 +9,12 @@ from vidrec_core.profile.registry import ARTICLE_BASELINE
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import strategy_controls
 from vidrec_ui.history_state import current_history_text, get, put
+from vidrec_ui.notices import engineer_details, start_details
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import md_escape
 
 ensure_app(__file__)
+start_details()
 
 st.title("Compare two strategies")
 st.caption(
@@ -103,3 +105,4 @@ st.download_button(
     mime="text/csv",
     icon=":material/download:",
 )
+engineer_details()

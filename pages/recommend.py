@@ -11,6 +11,7 @@ from vidrec_ui.controls import current_view, filter_controls, strategy_controls
 from vidrec_ui.history_editor import history_table
 from vidrec_ui.history_origin import CUSTOM_PERSONA, note_catalog_switch, note_history_edits
 from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, set_history
+from vidrec_ui.notices import engineer_details, say, start_details
 from vidrec_ui.resources import cached_personas, current_recommender
 from vidrec_ui.saved import saved_histories_panel
 from vidrec_ui.share_state import persona_options, restore_from_link, write_to_link
@@ -18,6 +19,7 @@ from vidrec_ui.text import md_escape
 from vidrec_ui.title_fixes import unmatched_title_fixes
 
 ensure_app(__file__)
+start_details()
 
 st.title("Recommendation studio")
 
@@ -137,7 +139,7 @@ with right:
         st.warning(md_escape(exc))
         st.stop()
     for message in result.messages:
-        st.warning(md_escape(message))
+        say(message)
 
     recs = result.recommendations
     numbers = recommender.list_metrics(result)
@@ -170,3 +172,4 @@ with right:
         recommendation_card(position, rec)
     if recs:
         st.caption(f"Strategy: {md_escape(choice.strategy)} · the address bar holds this view, copy it to share.")
+engineer_details()

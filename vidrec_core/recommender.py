@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from vidrec_core.core.errors import HistoryError, VidrecError
+from vidrec_core.core.notice import Notice, joined, whole
 from vidrec_core.core.paths import SHIPPED_EVALUATION
 from vidrec_core.core.settings import INDEX_FROM, index_from
 from vidrec_core.core.vectors import closeness_floor
@@ -69,14 +70,14 @@ class RecommendationResult:
     def as_dict(self) -> dict:
         return {
             "strategy": self.strategy,
-            **({"strategy_reason": self.strategy_reason} if self.strategy_reason else {}),
+            **({"strategy_reason": whole(self.strategy_reason)} if self.strategy_reason else {}),
             "history": [event_as_dict(e) for e in self.events],
             "recommendations": [r.as_dict() for r in self.recommendations],
             "interests": [
                 {"label": i.label, "share": round(i.share, 4), "lines": [self.events[r].line_no for r in i.event_rows]}
                 for i in (self.profile.interests if self.profile else [])
             ],
-            "messages": list(self.messages),
+            "messages": [whole(m) for m in self.messages],
             **({"retrieval": self.retrieval} if self.retrieval else {}),
         }
 
@@ -121,32 +122,49 @@ class DefaultStrategy:
 INDEX_MODES = ("auto", "exact", "lance")
 
 
-def measured_figures(strategy: str, encoder: str, path: Path = SHIPPED_EVALUATION) -> str:
-    """What the evaluation shipped for the sample measured for this strategy and encoder, in words: accuracy (all
-    users' NDCG@10 against the best baseline; for `fusion`, new videos' NDCG@20) and taste (typed histories' genre
-    miscalibration and on-taste share). Empty when the file or the rows are missing."""
+def measured_figures(strategy: str, encoder: str, path: Path = SHIPPED_EVALUATION) -> Notice:
+    """What the evaluation shipped for the sample measured for this strategy and encoder: in plain words (how much
+    better than the best standard method it ranked what people watched next, and how much of a typed history's list
+    kept to its main genres), with the figures (all users' NDCG@10 against the best baseline; for `fusion`, new
+    videos' NDCG@20; genre miscalibration) as the detail. Empty when the file or the rows are missing."""
     try:
         rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
     except (OSError, ValueError, KeyError, TypeError):
-        return ""
+        return Notice("")
     short = encoder_short_name(encoder)
     found = {r["view"]: r for r in rows if r.get("method") == strategy and r.get("encoder") == short}
-    said = []
+    words, figures = [], []
     view = "new-items" if strategy == "fusion" else "all"
     if view in found:
         row = found[view]
         k = 20 if view == "new-items" else 10
+        ndcg = row["metrics"]["ndcg"]["value"]
         best = next((r for r in rows if r["view"] == view and r["method"] == row.get("baseline")), None)
         against = f" against {best['metrics']['ndcg']['value']:.3f} for {best['method']}" if best else ""
         scope = "new videos" if view == "new-items" else "the next liked video"
-        said.append(f"NDCG@{k} {row['metrics']['ndcg']['value']:.3f} on {scope}{against}")
+        figures.append(f"NDCG@{k} {ndcg:.3f} on {scope}{against}")
+        if best and best["metrics"]["ndcg"]["value"] > 0:
+            lift = ndcg / best["metrics"]["ndcg"]["value"] - 1
+            what = (
+                "new videos to the people who went on to like them"
+                if view == "new-items"
+                else ("the video each person watched next")
+            )
+            direction = "higher" if lift >= 0 else "lower"
+            words.append(f"it ranked {what} {abs(lift):.0%} {direction} than the best standard method")
     if "on-taste" in found:
         m = found["on-taste"]["metrics"]
-        said.append(
+        words.append(f"{m['on_taste']['value']:.0%} of its picks for typed histories were in the person's main genres")
+        figures.append(
             f"typed histories' lists with genre miscalibration {m['miscalibration']['value']:.2f} and "
             f"{m['on_taste']['value']:.0%} of picks in their main genres"
         )
-    return f"Measured on the sample's viewing log: {'; '.join(said)}." if said else ""
+    if not words:
+        return Notice("")
+    return Notice(
+        f"Tested on the sample's viewing log: {' and '.join(words)}.",
+        f"Measured on the sample's viewing log: {'; '.join(figures)} (docs/evaluation.md).",
+    )
 
 
 class Recommender:
@@ -226,8 +244,7 @@ class Recommender:
             "fusion": "This catalog has no viewing log: meaning, people, words, genres and years read from the "
             "videos' own text.",
         }.get(chosen.name, "")
-        measured = measured_figures(chosen.name, self.encoder.name)
-        return DefaultStrategy(chosen.name, f"{why} {measured}".strip())
+        return DefaultStrategy(chosen.name, joined(why, measured_figures(chosen.name, self.encoder.name)))
 
     @cached_property
     def genres(self) -> GenreSpace | None:
@@ -296,9 +313,10 @@ class Recommender:
         threshold = index_from()
         if self.index is not None or threshold is None or len(self.catalog) < threshold:
             return None
-        return (
-            f"This catalog has {len(self.catalog):,} videos ({INDEX_FROM} is {threshold:,}) but no vector index for "
-            "this language model, so every video is scored exactly: build it with `vidrec index --catalog PATH`."
+        return Notice(
+            f"This catalog has {len(self.catalog):,} videos and no search index for this language model yet, so "
+            "every video is scored: answers are exact but slower.",
+            f"{INDEX_FROM} is {threshold:,}; build the index with `vidrec index --catalog PATH`.",
         )
 
     def candidate_space(self, asks: list[Ask], filters: Filters | None, keep=()) -> CandidateSpace:

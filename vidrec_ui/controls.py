@@ -13,6 +13,8 @@ from vidrec_core.profile.registry import ARTICLE_BASELINE, KNOBS, STRATEGIES
 from vidrec_core.rank.filters import Filters
 from vidrec_core.recommender import DefaultStrategy
 from vidrec_ui.history_state import bind, get, put
+from vidrec_ui.notices import plain
+from vidrec_ui.text import md_escape
 
 DEFAULTS = {
     "strategy": ARTICLE_BASELINE,
@@ -91,7 +93,7 @@ def strategy_controls(
     )
     if default is not None:
         if strategy == default.name:
-            st.caption(f"Chosen for this catalog. {default.reason}")
+            st.caption(f"Chosen for this catalog. {md_escape(plain(default.reason))}")
         elif strategy == ARTICLE_BASELINE:
             st.caption(
                 f"`{ARTICLE_BASELINE}` is the article's method, kept as the baseline; this catalog's default is "

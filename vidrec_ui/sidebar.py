@@ -69,8 +69,10 @@ def render_sidebar() -> None:
         st.caption(f"{len(catalog):,} videos · {len(catalog.genre_names)} genres")
         if catalog.titles_only:
             st.caption("titles only: descriptions would help")
-        for note in catalog.notes:
-            st.caption(md_escape(note))
+        if catalog.notes:
+            with st.expander(f"Notes on this catalog ({len(catalog.notes)})"):
+                for note in catalog.notes:
+                    st.caption(md_escape(note))
         render_retrieval_choice(catalog, st.session_state.get("model", choice.model))
         sidebar_indicator()
         st.caption(SHARED_SERVER)

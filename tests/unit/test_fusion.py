@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from vidrec_core.core.notice import whole
 from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.schema import catalog_from_records
 from vidrec_core.embed.encoders import FakeEncoder
@@ -192,7 +193,7 @@ def test_year_weights_shrink_with_the_catalogs_year_spread():
     scores = scorer.score(history)[0]
     assert scores[1] > scores[2]  # the cooking video the history asks for comes first
     assert scorer.model.weights["year_gap"] == pytest.approx(0.54 * 0.5 / 12.4, rel=1e-3)
-    assert scorer.model.weights["genre_share"] == 0.37 and "Year evidence counts 4%" in scorer.note
+    assert scorer.model.weights["genre_share"] == 0.37 and "Year evidence counts 4%" in whole(scorer.note)
     # a catalog whose years spread as widely keeps the fitted weights, and so do weights with no recorded spread
     wide = _uploads([1950, 1990, 2000, 2020])
     assert FusionScorer.of(wide, fitted).model is fitted and FusionScorer.of(wide, fitted).note == ""

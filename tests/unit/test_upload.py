@@ -170,7 +170,7 @@ def test_validation_messages_for_a_messy_file():
     text = " ".join(prepared.messages)
     assert "2 row(s) have an empty title and were dropped" in text
     assert "2 row(s) repeat an id" in text and "first row of each id is kept" in text
-    assert "1 text(s) are longer than the language model reads" in text
+    assert "1 long text(s) were shortened to what the language model reads" in text
     assert prepared.catalog.titles == ["A", "C"]
     assert len(prepared.catalog.texts[1]) <= 256 * 4
     renumbered = prepare_catalog(frame, {"title": "name", "id": "id"}, duplicates="renumber")

@@ -19,6 +19,7 @@ from vidrec_core.cli.options import (
     read_history,
 )
 from vidrec_core.core.errors import HistoryError
+from vidrec_core.core.notice import whole
 from vidrec_core.data.personas import load_personas
 from vidrec_core.profile.base import CALIBRATION, StrategyParams
 from vidrec_core.profile.history import EMPTY_HISTORY_MESSAGE, title_unmatched
@@ -57,9 +58,9 @@ def cmd_recommend(args: argparse.Namespace) -> int:
             closest = f" Did you mean: {'; '.join(event.suggestions)}?" if event.suggestions else ""
             print(f"       not in this catalog: read as an interest.{closest}")
     for message in result.messages:
-        print(f"note: {message}")
+        print(f"note: {whole(message)}")
     if result.strategy_reason:
-        print(f"strategy: {result.strategy} (the default for this catalog: {result.strategy_reason})")
+        print(f"strategy: {result.strategy} (the default for this catalog: {whole(result.strategy_reason)})")
     if result.retrieval:
         print(f"retrieval: {result.retrieval}")
     print(f"\nTop {len(result.recommendations)} ({result.strategy}):")

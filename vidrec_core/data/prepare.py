@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from vidrec_core.core.errors import CatalogError
+from vidrec_core.core.notice import Notice
 from vidrec_core.core.settings import MAX_ROWS, max_rows
 from vidrec_core.data.readers import CHINESE_CHAR, RawTable
 from vidrec_core.data.schema import DEFAULT_TEXT_FIELDS, EXTRA_PREFIX, TEXT_FIELDS, Catalog, normalise_catalog
@@ -124,8 +125,11 @@ def prepare_catalog(
     truncated = catalog.truncated
     if truncated:
         messages.append(
-            f"{truncated:,} text(s) are longer than the language model reads (about {max_tokens} word pieces) "
-            "and were shortened to that length."
+            Notice(
+                f"{truncated:,} long text(s) were shortened to what the language model reads; the rest of each is "
+                "not used.",
+                f"The model reads about {max_tokens} word pieces per text.",
+            )
         )
     notes = list(raw.all_notes) if isinstance(raw, RawTable) else []
     built = catalog._built_texts

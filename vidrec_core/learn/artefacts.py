@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from vidrec_core.core.notice import Notice
 from vidrec_core.core.paths import SAMPLE_DIR
 from vidrec_core.core.settings import FUSION_WEIGHTS, LEARNED_MODEL, fusion_weights_path, learned_model_path
 from vidrec_core.data.load import SAMPLE_NAME
@@ -54,17 +55,29 @@ def find_learned_model(catalog_digest: str, catalog_name: str | None, encoder: s
         path = shipped_artefact_path(encoder)
         if not path.is_file():
             return UnavailableModel(
-                f"{NO_MODEL} (none is shipped for {encoder}; train one with python -m vidrec_core train --model ...)"
+                Notice(
+                    f"{NO_MODEL} None was trained for this language model.",
+                    f"None is shipped for {encoder}; train one with python -m vidrec_core train --model ...",
+                )
             )
     else:
         return UnavailableModel(
-            f"{NO_MODEL} Train one for this catalog (python -m vidrec_core train --catalog PATH "
-            f"--interactions PATH --out PATH) and point {LEARNED_MODEL} at it."
+            Notice(
+                f"{NO_MODEL} A model is trained from a viewing log of this catalog.",
+                "Train one for this catalog (python -m vidrec_core train --catalog PATH --interactions PATH "
+                f"--out PATH) and point {LEARNED_MODEL} at it.",
+            )
         )
     try:
         return LearnedModel.load(path, catalog_digest=catalog_digest, encoder=encoder)
     except LearnedModelError as exc:
-        return UnavailableModel(f"{exc} The learned strategy falls back to the mean profile.")
+        return UnavailableModel(
+            Notice(
+                "The learned model set for this app does not fit this catalog and language model: the learned "
+                "strategy falls back to the mean profile.",
+                f"{exc} ({LEARNED_MODEL})",
+            )
+        )
 
 
 def shipped_fusion_path(encoder: str = DEFAULT_ENCODER) -> Path:
@@ -94,15 +107,24 @@ def find_fusion_weights(catalog_name: str | None, encoder: str) -> FusionChoice:
             path, learned_with = shipped_fusion_path(DEFAULT_ENCODER), DEFAULT_ENCODER
         note = ""
         if catalog_name != SAMPLE_NAME or learned_with != short_name(encoder):
-            note = (
+            note = Notice(
+                "How much meaning, genres, people and release year each count was learned on the sample's viewing "
+                "log and is applied here as it is.",
                 f"Fusion weights learned on the sample catalog's MovieLens log with {learned_with} vectors are "
                 "applied here; fit your own with `vidrec fit-fusion --catalog PATH --interactions PATH --out PATH` "
-                f"and point {FUSION_WEIGHTS} at the file."
+                f"and point {FUSION_WEIGHTS} at the file.",
             )
     try:
         return FusionChoice(FusionWeights.load(path), note)
     except ValueError as exc:
-        return FusionChoice(None, f"{exc} The fusion strategy ranks by closeness in meaning alone.")
+        return FusionChoice(
+            None,
+            Notice(
+                "The weights for combining evidence could not be read, so the fusion strategy ranks by closeness in "
+                "meaning alone.",
+                f"{exc} ({path})",
+            ),
+        )
 
 
 def _code_digest() -> str:

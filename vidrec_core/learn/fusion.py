@@ -24,6 +24,7 @@ import scipy.sparse as sp
 
 from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.core.metrics import ndcg_at
+from vidrec_core.core.notice import Notice, joined
 from vidrec_core.core.vectors import soft_max_similarity
 from vidrec_core.data.lexical import PEOPLE_FIELDS, LexicalIndex
 
@@ -528,12 +529,14 @@ class FusionScorer:
         fitted = model.info.get("year_spread")
         trust = year_trust(features.year_spread, fitted)
         if trust < 1.0:
-            said = (
+            said = Notice(
+                "Release years count less here: this catalog's videos are closer together in time than the "
+                "catalog the weights were learned on.",
                 f"Year evidence counts {trust:.0%} of its fitted weight: this catalog's years spread "
                 f"{features.year_spread:.1f} years (standard deviation) against {fitted:.1f} where the weights "
-                "were learned."
+                "were learned.",
             )
-            note = f"{note} {said}".strip()
+            note = joined(note, said)
         return FusionScorer(features, model.with_year_trust(trust), note)
 
     def score(self, history: HistoryInput, candidates: np.ndarray | None = None) -> tuple[np.ndarray, dict]:
