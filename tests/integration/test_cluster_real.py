@@ -34,6 +34,19 @@ def test_cluster_json_names_groups_and_reports_agreement():
         assert cluster["label"] and len(cluster["keywords"]) >= 3 and 1 <= len(cluster["titles"]) <= 5
     keywords = {word for c in clusters for word in c["keywords"]}
     assert {"alien", "war", "love"} <= keywords
+    # The sample's viewing log: each group's share of the catalog beside its share of viewing, overall and per year.
+    demand = data["demand"]
+    groups = demand["groups"]
+    assert demand["viewers"] > 600 and len(groups) == 12
+    assert sum(g["catalog_share"] for g in groups) == pytest.approx(1, abs=1e-3)
+    assert sum(g["viewing_share"] for g in groups) == pytest.approx(1, abs=1e-3)
+    assert [g["ratio"] for g in groups] == sorted((g["ratio"] for g in groups), reverse=True)
+    assert groups[0]["verdict"] == "thin supply" and groups[-1]["ratio"] < 1
+    by_label = {g["label"]: g for g in groups}
+    superheroes = next(g for label, g in by_label.items() if "superhero" in label)
+    assert superheroes["viewing_share"] > superheroes["catalog_share"]  # MovieLens viewers watch the Marvel films
+    years = {row["year"] for row in demand["by_year"]}
+    assert {2000, 2010} <= years
 
 
 def test_hdbscan_on_the_shipped_map_has_an_unclustered_set():

@@ -13,6 +13,7 @@ import json
 from vidrec_core.cli.options import add_common
 from vidrec_core.core.paths import cache_dir
 from vidrec_core.explore.cluster import ClusterConfig, cluster_catalog
+from vidrec_core.explore.demand import GroupDemand, catalog_demand, group_demand, viewing_by_year
 from vidrec_core.explore.projection import ProjectionConfig, file_name, project, save_projection
 from vidrec_core.recommender import load_recommender
 
@@ -52,8 +53,19 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     }
     if args.method == "hdbscan":
         data["hdbscan_on"] = args.hdbscan_on
+    demand = catalog_demand(recommender.catalog, args.interactions)
+    groups: list[GroupDemand] = []
+    if demand is not None:
+        names = {info.id: info.label for info in result.clusters}
+        groups = group_demand(demand, result.labels, names)
+        data["demand"] = {
+            "viewers": demand.viewers,
+            "views": demand.total_views,
+            "groups": [g.as_dict() for g in groups],
+            "by_year": viewing_by_year(demand, result.labels, names).round({"viewing_share": 4}).to_dict("records"),
+        }
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=int))
         return 0
     chosen = " (chosen by silhouette)" if data["auto_k"] else ""
     print(f"{data['videos']:,} videos, {result.k} clusters{chosen}, method {args.method}")
@@ -71,6 +83,14 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         print(f"    genres: {', '.join(info.top_genres)}")
         print(f"    keywords: {', '.join(info.keywords)}")
         print(f"    e.g. {'; '.join(info.titles)}")
+    if groups:
+        said = f"{demand.total_views:,} views by {demand.viewers:,} viewers"
+        print(f"\nDemand ({said}): share of the catalog -> share of viewing")
+        for g in groups:
+            print(
+                f"  {g.catalog_share:6.1%} -> {g.viewing_share:6.1%}  x{g.ratio:4.2f}  {g.verdict:12s}  [{g.group}] "
+                f"{g.label}  ({g.unwatched_share:.0%} of its videos unwatched)"
+            )
     return 0
 
 
@@ -113,6 +133,11 @@ def add_cluster(sub: argparse._SubParsersAction) -> None:
     cluster.add_argument("--k-min", type=int, default=5, help="smallest k --auto tries (default 5)")
     cluster.add_argument("--k-max", type=int, default=30, help="largest k --auto tries (default 30)")
     cluster.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN's smallest group (default 15)")
+    cluster.add_argument(
+        "--interactions",
+        help="a viewing log (CSV, TSV, Parquet, JSONL) for demand per group: share of the catalog against share of "
+        "viewing, overall and per year; default: the sample's MovieLens log for the sample",
+    )
     cluster.add_argument(
         "--hdbscan-on",
         default="map",
