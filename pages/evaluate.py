@@ -13,17 +13,21 @@ import streamlit as st
 
 from vidrec_core.core.errors import Cancelled, VidrecError
 from vidrec_core.core.jobs import JobCancelled, JobContext, JobState
+from vidrec_core.core.notice import Notice, joined
 from vidrec_core.evaluate.metrics import METRICS
 from vidrec_core.evaluate.report import VIEW_QUESTIONS, reading, row_label, table_records
 from vidrec_core.evaluate.results import EvalResult
 from vidrec_core.evaluate.run import SHIPPED_RESULT, evaluate, load_result, stored_result
 from vidrec_core.evaluate.scorers import BASELINES
+from vidrec_core.evaluate.studio import studio_default, studio_reading
 from vidrec_core.evaluate.taste import TASTE_METRICS
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.jobs import follow_jobs, job_runner
+from vidrec_ui.notices import engineer_details, plain, say, start_details
 from vidrec_ui.text import md_escape
 
 ensure_app(__file__)
+start_details()
 
 JOB_KEY = ("evaluate", "sample", "default settings")
 SEEN_KEY = "evaluate_jobs_seen"
@@ -93,7 +97,7 @@ elif job is not None and st.session_state.get(SEEN_KEY) == job.number:
     elif job.state is JobState.CANCELLED:
         st.warning("The evaluation was cancelled; the result below is the last complete one.")
     else:
-        st.error(md_escape(f"The evaluation failed: {job.error}"))
+        say(joined(Notice("The evaluation failed:"), job.error or "no reason given"), st.error)
 
 source = "computed on this machine for the current code"
 data = cached_stored()
@@ -112,8 +116,11 @@ st.caption(
 )
 
 st.subheader("What it says")
-for line in reading(result):
-    st.markdown("- " + md_escape(line))
+# The headline is what the studio runs; where another row scores higher, the lines under it say why it is not run.
+headline, *studio_lines = studio_reading(result, *studio_default())
+say(headline, st.info)
+for line in [*studio_lines, *reading(result)]:
+    st.markdown("- " + md_escape(plain(line)))
 
 
 def ndcg_chart(view: str) -> go.Figure:
@@ -246,7 +253,10 @@ with st.expander("Data and definitions"):
         st.markdown(
             md_escape(f"- EASE λ on the {name} training data: {choice.get('lambda')} (chosen on a validation split)")
         )
-    st.caption(
+    licence = Notice(
         "MovieLens latest-small by GroupLens (Harper & Konstan, 2015), used for research evaluation under the "
-        "GroupLens usage licence; see sample_data/interactions/README.md."
+        "GroupLens usage licence.",
+        "The licence and how the log was matched to the sample: sample_data/interactions/README.md.",
     )
+    st.caption(plain(licence))
+engineer_details()

@@ -45,6 +45,25 @@ def test_page_shows_the_shipped_result_with_tables_chart_and_reading():
     assert any(b.label == "Run the evaluation now" for b in at.button)
 
 
+def test_the_headline_names_what_the_studio_runs_and_says_why_a_higher_row_is_not_run():
+    from vidrec_core.embed.registry import DEFAULT_ENCODER, ENCODERS
+    from vidrec_core.evaluate.studio import studio_default
+    from vidrec_core.profile.registry import default_strategy
+
+    strategy, encoder = studio_default()
+    assert (strategy, encoder) == (default_strategy(has_viewing=True, has_model=True).name, DEFAULT_ENCODER)
+    at = open_page()
+    headline = unescaped(at.info)
+    assert f"The studio runs {strategy} with the {ENCODERS[encoder].title}" in headline
+    assert "on the sample catalog" in headline
+    # The shipped result: fusion ranks new videos higher than the default; the page says so, and why.
+    text = unescaped(at.markdown)
+    assert "For new videos, fusion (minilm) finds the new videos each viewer went on to like best" in text
+    assert "it is the studio's default for a catalog without a viewing log" in text
+    assert "docs/" not in text and "sample_data/" not in text  # file paths are in the engineers' expander
+    assert any("sample_data/interactions/README.md" in c.value for c in at.code)
+
+
 def test_a_run_is_a_server_job_that_any_tab_sees_and_can_cancel():
     from vidrec_ui.jobs import job_runner
 
