@@ -5,6 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from vidrec_ui.bootstrap import init_session, mark_app_running, open_wanted_page
+from vidrec_ui.notices import engineer_details, start_details
 from vidrec_ui.sidebar import render_sidebar
 
 st.set_page_config(page_title="vidrec", page_icon=str(Path(__file__).parent / "assets" / "icon.png"), layout="wide")
@@ -23,4 +24,8 @@ mark_app_running()
 init_session()
 open_wanted_page()
 render_sidebar()
-navigation.run()
+start_details()
+try:
+    navigation.run()
+finally:  # a page that stopped early still gets its engineers' details (drawn once: here if the page did not)
+    engineer_details()

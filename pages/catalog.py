@@ -10,10 +10,12 @@ from vidrec_core.rank.filters import Filters, apply_filters
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import add_to_history
 from vidrec_ui.history_state import current_history_text
+from vidrec_ui.notices import engineer_details, say, start_details
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import md_escape
 
 ensure_app(__file__)
+start_details()
 
 st.title("Catalog")
 recommender = current_recommender()
@@ -46,11 +48,11 @@ if query.strip():
     allowed, messages = apply_filters(catalog, filters)
     if not hits:
         for message in messages or ["No video passes the filters."]:
-            st.warning(md_escape(message))
+            say(message)
 else:
     allowed, messages = apply_filters(catalog, filters)
     for message in messages:
-        st.warning(md_escape(message))
+        say(message)
     order = frame.loc[allowed, "popularity"].fillna(0).nlargest(500).index  # a partial sort, not a full one
     indices = order.tolist()
     relevance = [math.nan] * len(indices)
@@ -122,3 +124,4 @@ if rows and rows[0] < len(indices):
             )
         lines = current_history_text().splitlines()
         st.caption(f"The history has {len(lines)} line(s); the last: {md_escape(lines[-1]) if lines else '—'}")
+engineer_details()

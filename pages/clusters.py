@@ -6,6 +6,7 @@ import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.jobs import Job
+from vidrec_core.core.notice import Notice
 from vidrec_core.explore.cluster import NOISE, central_order
 from vidrec_core.explore.overlay import event_points, profile_point
 from vidrec_ui.bootstrap import ensure_app
@@ -23,10 +24,12 @@ from vidrec_ui.map_data import (
     show_map_jobs,
 )
 from vidrec_ui.map_figure import COLOUR_BY, Overlay, build_map, selected_ids
+from vidrec_ui.notices import engineer_details, plain, say, start_details
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import hover_escape, md_escape
 
 ensure_app(__file__)
+start_details()
 
 METHODS = {
     "kmeans": "KMeans: choose k",
@@ -86,7 +89,7 @@ try:
         _space=maps[2].coords if method == "hdbscan" else None,
     )
 except VidrecError as exc:
-    st.error(md_escape(exc))
+    say(exc.notice, st.error)
     st.stop()
 if view.sampled:  # groups found in the sample; every video of the catalog joins its nearest one
     key = (digest, model, method, k, min_cluster_size)
@@ -124,7 +127,15 @@ if clusters.k_scores:
             y="silhouette",
             height=200,
         )
-        st.caption("Silhouette of each k on a 2,500-video sample; k below 5 is not tried (see docs/user-guide.md).")
+        st.caption(
+            plain(
+                Notice(
+                    "Silhouette of each k on a sample of up to 2,500 videos. Fewer than 5 groups are not tried: on "
+                    "descriptions the silhouette nearly always favours 2, which says little about a catalog.",
+                    "The automatic k range is 5-30 (ClusterConfig.k_range; docs/user-guide.md, Map & clusters).",
+                )
+            )
+        )
 
 # ------------------------------------------------------------------------------------------------ overlays
 row = st.columns([3, 1, 2])
@@ -339,3 +350,4 @@ if picked_rows and picked_rows[0] < len(clusters.clusters):
     if view.sampled:
         kind += f", the most central of the {len(info.members):,} in the sample listed"
     video_table(order[:500].tolist(), f"cluster_members_{info.id}", f"{info.size:,} {kind}")
+engineer_details()

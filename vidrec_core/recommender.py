@@ -16,7 +16,7 @@ import numpy as np
 from vidrec_core.core.errors import HistoryError, VidrecError
 from vidrec_core.core.notice import Notice, joined, whole
 from vidrec_core.core.paths import SHIPPED_EVALUATION
-from vidrec_core.core.settings import INDEX_FROM, index_from
+from vidrec_core.core.settings import index_from
 from vidrec_core.core.vectors import closeness_floor
 from vidrec_core.data.interactions import load_interactions
 from vidrec_core.data.lexical import LexicalIndex
@@ -28,7 +28,7 @@ from vidrec_core.embed.queries import QueryEmbedder
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
 from vidrec_core.embed.registry import short_name as encoder_short_name
 from vidrec_core.embed.store import DEFAULT_BATCH_SIZE, EmbedReport, ProgressFn, embed_texts, embedding_store
-from vidrec_core.index.build import find_index
+from vidrec_core.index.build import find_index, unindexed_note
 from vidrec_core.index.retrieve import MAX_EXTRA_FOR_EXCLUDED, Ask, VectorIndex, retrieval_queries
 from vidrec_core.index.space import NO_COLLABORATIVE_WITH_INDEX, CandidateSpace
 from vidrec_core.index.where import prefilter
@@ -299,8 +299,10 @@ class Recommender:
             raise VidrecError(f"Unknown index mode '{mode}'. Choose one of: {', '.join(INDEX_MODES)}.")
         if mode == "lance" and self.index is None:
             raise VidrecError(
-                "This catalog has no vector index for this language model yet: build it with "
-                "`vidrec index --catalog PATH` (the catalog's file or kept folder)."
+                Notice(
+                    "This catalog has no search index for this language model yet.",
+                    "Build it with `vidrec index --catalog PATH` (the catalog's file or kept folder).",
+                )
             )
         threshold = index_from()
         return mode == "lance" or (
@@ -310,14 +312,7 @@ class Recommender:
     @property
     def index_note(self) -> str | None:
         """Why a catalog this large still scores every video: its index is not built."""
-        threshold = index_from()
-        if self.index is not None or threshold is None or len(self.catalog) < threshold:
-            return None
-        return Notice(
-            f"This catalog has {len(self.catalog):,} videos and no search index for this language model yet, so "
-            "every video is scored: answers are exact but slower.",
-            f"{INDEX_FROM} is {threshold:,}; build the index with `vidrec index --catalog PATH`.",
-        )
+        return None if self.index is not None else unindexed_note(len(self.catalog))
 
     def candidate_space(self, asks: list[Ask], filters: Filters | None, keep=()) -> CandidateSpace:
         """The index's candidates for the queries (filters applied as a prefilter), plus the rows in `keep`."""

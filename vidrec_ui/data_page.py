@@ -20,8 +20,8 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.jobs import Job, JobState
-from vidrec_core.core.plaintext import visible
-from vidrec_core.core.settings import max_rows
+from vidrec_core.core.notice import Notice, joined
+from vidrec_core.core.settings import DATA_DIR, max_rows
 from vidrec_core.data.embed_kept import EmbedOutcome, embed_job_key, embed_kept_catalog
 from vidrec_core.data.kept import KeptCatalog, KeptCatalogs
 from vidrec_core.data.prepare import (
@@ -37,6 +37,7 @@ from vidrec_core.data.readers import ENCODINGS, RawTable, codec_label, read_byte
 from vidrec_core.data.schema import EXTRA_PREFIX, Catalog, guess_column_roles
 from vidrec_core.embed.registry import ENCODERS, label, max_tokens
 from vidrec_ui.jobs import POLL_SECONDS, job_runner, recently_ended, rerun_when_one_ends, show_job
+from vidrec_ui.notices import plain, say
 from vidrec_ui.resources import cached_encoder, kept_catalogs
 from vidrec_ui.sidebar import SHARED_SERVER, select_catalog
 from vidrec_ui.text import md_escape
@@ -88,13 +89,11 @@ def read_upload_cached(data: bytes, file_name: str, file_id: str, encoding: str,
     return raw
 
 
-def show_file_error(exc: VidrecError) -> None:
-    """A file that cannot be read: the plain message (what is wrong, where, what to do). What the parser itself said
-    stays folded away under a label for engineers, since a bug report needs it and a user does not."""
-    st.error(md_escape(exc))
-    if exc.detail:
-        with st.expander("Details for engineers"):
-            st.code(visible(exc.detail), language=None)
+def show_error(exc: VidrecError) -> None:
+    """A file that cannot be read, or a step that failed: the plain message (what is wrong, where, what to do). What
+    the parser itself said, and any setting to change, go to the page's expander for engineers, since a bug report
+    needs them and a user does not."""
+    say(exc.notice, st.error)
 
 
 def _field_label(field: str, roles: dict[str, str]) -> str:
@@ -202,7 +201,7 @@ def _read_and_preview(upload: UploadedFile, encoding: str) -> RawTable | None:
             upload.getvalue(), upload.name, upload.file_id, encoding, st.session_state.get(sheet_key)
         )
     except VidrecError as exc:
-        show_file_error(exc)
+        show_error(exc)
         return None
     if len(raw.sheets) > 1:
         st.selectbox(
@@ -216,7 +215,7 @@ def _read_and_preview(upload: UploadedFile, encoding: str) -> RawTable | None:
     size = f"{_count(len(raw.frame), 'row')} and {_count(len(raw.columns), 'column')}"
     st.markdown(md_escape(f"Read {size} from {raw.file_name} ({how})."))
     for note in raw.notes:
-        st.info(md_escape(note))
+        say(note, st.info)
     raw = _damaged_rows(raw, upload.file_id)
     st.dataframe(preview_frame(raw.frame), hide_index=True, width="stretch")
     return raw
@@ -308,12 +307,12 @@ def _prepared_catalog(raw: RawTable, roles: dict[str, str], choices: UploadChoic
             duplicates=choices.duplicates,
         )
     except VidrecError as exc:
-        st.error(md_escape(exc))
+        show_error(exc)
         return None
     catalog = prepared.catalog
     st.success(f"{_count(len(catalog), 'video')} ready (from {_count(prepared.rows_read, 'row')}).")
     for message in prepared.messages:
-        st.warning(md_escape(message))
+        say(message)
     if prepared.titles_only:
         st.info(TITLES_ONLY_MESSAGE)
     with st.expander("The text the model reads (first 5 videos)"):
@@ -338,7 +337,7 @@ def _embed_and_save(
                 notes=list(catalog.notes),
             )
         except VidrecError as exc:
-            st.error(md_escape(exc))
+            show_error(exc)
             return
         st.session_state.setdefault("data_saved", {})[save_key] = kept.slug
     start_embedding(kept, choices.model)
@@ -366,7 +365,7 @@ def start_embedding(kept: KeptCatalog, model: str) -> None:
     try:
         encoder = cached_encoder(model)
     except VidrecError as exc:
-        st.error(md_escape(exc))
+        show_error(exc)
         return
     job = job_runner().submit(
         embed_job_key(kept.slug, model),
@@ -379,21 +378,23 @@ def start_embedding(kept: KeptCatalog, model: str) -> None:
     st.session_state.setdefault(JOBS_SEEN_KEY, set()).add(job.number)  # so its end is noticed, however quick
 
 
-def _finished_message(outcome: EmbedOutcome, selected: bool) -> str:
+def _finished_message(outcome: EmbedOutcome, selected: bool) -> Notice:
     report = outcome.report
-    return (
+    done = Notice(
         f"'{outcome.name}' is saved and embedded ({report.computed:,} new, {report.reused:,} already known)"
         + (" and selected in the sidebar. Open Map & clusters or Recommend to use it." if selected else ".")
-        + (
-            f" The new vectors could not be kept on disk ({report.not_saved}), so they are embedded again after a "
-            "restart; free some space or set VIDREC_DATA_DIR to a writable folder."
-            if report.not_saved
-            else ""
-        )
     )
+    if not report.not_saved:
+        return done
+    lost = Notice(
+        f"What the language model read could not be kept on disk ({report.not_saved}), so it reads these videos "
+        "again after a restart; free some space, or ask whoever runs this app for a writable data folder.",
+        f"The new vectors were not saved; start the app with {DATA_DIR} set to a writable folder.",
+    )
+    return joined(done, lost)
 
 
-def _ended_message(job: Job) -> tuple[str, str]:
+def _ended_message(job: Job) -> tuple[str, Notice | str]:
     """(kind, text) saying how an ended job went; kind is success, warning or error."""
     name = job.meta.get("name", "")
     if job.state is JobState.FINISHED:
@@ -446,7 +447,7 @@ def render_messages() -> None:
     st.session_state[JOBS_SEEN_KEY] = {job.number for job in job_runner().active()}
     flash = st.session_state.pop(FLASH_KEY, None)
     if flash:
-        st.success(md_escape(flash))
+        say(flash, st.success)
 
 
 @st.fragment(run_every=POLL_SECONDS)
@@ -468,16 +469,16 @@ def render_jobs() -> None:
     for job in ended:
         kind, text = _ended_message(job)
         message, dismiss = st.columns([6, 1], vertical_alignment="center")
-        getattr(message, kind)(md_escape(text))
+        say(text, getattr(message, kind))
         dismiss.button("Dismiss", key=f"data_job_dismiss_{job.number}", on_click=dismissed.add, args=(job.number,))
 
 
 def render_kept() -> None:
     st.subheader("Kept catalogs")
-    st.caption(SHARED_SERVER)
+    st.caption(plain(SHARED_SERVER))
     kept, problems = kept_catalogs()
     for problem in problems:
-        st.warning(md_escape(problem))
+        say(problem)
     if not kept:
         st.caption("None yet. Catalogs you embed and save here are kept across restarts and listed in the sidebar.")
         return
@@ -526,7 +527,7 @@ def _rename(current: KeptCatalog) -> None:
         try:
             KeptCatalogs().rename(slug, new_name)
         except VidrecError as exc:
-            st.error(md_escape(exc))
+            show_error(exc)
         else:
             st.session_state[FLASH_KEY] = f"Renamed to '{' '.join(new_name.split())}'."
             rerun_app()
@@ -567,7 +568,7 @@ def _delete(current: KeptCatalog) -> None:
         try:
             KeptCatalogs().delete(slug)
         except VidrecError as exc:
-            st.error(md_escape(exc))
+            show_error(exc)
         else:
             st.session_state[FLASH_KEY] = f"Deleted '{current.name}'."
             rerun_app()

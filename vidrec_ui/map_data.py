@@ -20,8 +20,9 @@ from vidrec_core.explore.projection import Projection, ProjectionConfig, embeddi
 from vidrec_core.explore.sample import MapSample, assign_all, map_sample, whole_catalog_sizes
 from vidrec_core.recommender import Recommender
 from vidrec_ui.jobs import follow_jobs, job_runner
+from vidrec_ui.notices import say
 from vidrec_ui.resources import kept_catalog_at
-from vidrec_ui.text import hover_escape, md_escape
+from vidrec_ui.text import hover_escape
 
 MAX_POINTS = 100_000  # drawn with WebGL; beyond this the map shows a random sample and says so
 MAP_JOB_ROWS = 1000  # from this many videos a map not stored yet is computed as a server job, not in the page run
@@ -103,7 +104,7 @@ def show_map_jobs(jobs: list[Job]) -> None:
         follow_jobs([job.key for job in active], "map_job")
     for job in jobs:
         if job.ended:
-            (st.warning if job.state is JobState.CANCELLED else st.error)(md_escape(job.describe()))
+            say(job.describe(), st.warning if job.state is JobState.CANCELLED else st.error)
             if st.button("Compute the map again", key=f"map_job_again_{job.number}"):
                 job_runner().forget(job.key)
                 st.rerun()

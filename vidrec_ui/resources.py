@@ -24,6 +24,7 @@ from vidrec_core.learn.collaborative import Viewing
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.recommender import Recommender, assemble_recommender, catalog_vectors, load_learned, load_viewing
 from vidrec_ui.jobs import follow_jobs, job_runner
+from vidrec_ui.notices import say
 from vidrec_ui.retrieval import SessionRecommender, session_mode
 from vidrec_ui.text import md_escape
 
@@ -41,6 +42,7 @@ class CatalogChoice:
     path: str
     model: str | None = None  # the encoder chosen for a kept catalog
     kept: KeptCatalog | None = None
+    detail: str = ""  # for engineers: where the choice comes from, when that is a setting
 
 
 def kept_catalogs() -> tuple[list[KeptCatalog], list[str]]:
@@ -54,7 +56,8 @@ def catalog_choices() -> list[CatalogChoice]:
     choices = [CatalogChoice(SAMPLE_LABEL, str(SAMPLE_CATALOG), model=DEFAULT_ENCODER)]
     extra = extra_catalog()
     if extra:
-        choices.insert(0, CatalogChoice(f"{CATALOG}: {os.path.basename(extra)}", extra))
+        where = f"This catalog is the file named by the setting {CATALOG}: {extra}"
+        choices.insert(0, CatalogChoice(f"Set for this app: {os.path.basename(extra)}", extra, detail=where))
     for kept in kept_catalogs()[0]:
         choices.append(CatalogChoice(kept.name, str(kept.path), model=kept.model, kept=kept))
     return choices
@@ -135,7 +138,7 @@ def current_recommender() -> Recommender | None:
     try:
         shared = cached_recommender(path, model)
     except VidrecError as exc:
-        st.error(md_escape(exc))
+        say(exc.notice, st.error)
         return None
     mode = session_mode()
     return shared if mode == "auto" else SessionRecommender(shared, mode)  # type: ignore[return-value]

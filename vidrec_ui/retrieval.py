@@ -13,8 +13,9 @@ import streamlit as st
 from vidrec_core.core.settings import INDEX_FROM, index_from
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.registry import find
-from vidrec_core.index.build import find_index
+from vidrec_core.index.build import find_index, unindexed_note
 from vidrec_core.recommender import Recommender
+from vidrec_ui.notices import SIDEBAR, add_detail, plain
 
 RETRIEVAL_KEY = "retrieval_mode"
 
@@ -52,11 +53,9 @@ def render_retrieval_choice(catalog: Catalog, model: str) -> None:
     index = find_index(catalog, spec.model_id, spec.dim) if spec is not None else None
     if index is None:
         st.session_state.pop(RETRIEVAL_KEY, None)
-        if large:
-            st.caption(
-                f"{len(catalog):,} videos and no vector index for this model: every video is scored. "
-                f"Build one with `vidrec index --catalog ...` ({INDEX_FROM} is {threshold:,})."
-            )
+        note = unindexed_note(len(catalog))
+        if note:
+            st.caption(plain(note, SIDEBAR))
         return
     # "auto" is the index from the size on, exact below it; the other choice is the one "auto" does not make
     labels = (
@@ -74,7 +73,11 @@ def render_retrieval_choice(catalog: Catalog, model: str) -> None:
         list(labels),
         format_func=labels.get,
         key=RETRIEVAL_KEY,
-        help=f"The vector index (LanceDB IVF-PQ) takes a few hundred candidates per query from {index.manifest.rows:,} "
-        f"videos and re-scores them exactly; it is the default from {INDEX_FROM} = "
-        f"{'never' if threshold is None else f'{threshold:,}'} videos. Exact scores every video.",
+        help=f"The vector index picks a few hundred likely videos out of {index.manifest.rows:,} for each answer and "
+        "scores those exactly: quick on a large catalog. Exact scores every video.",
+    )
+    add_detail(
+        f"Vector index: LanceDB IVF-PQ, the default from {INDEX_FROM} = "
+        f"{'never' if threshold is None else f'{threshold:,}'} videos.",
+        SIDEBAR,
     )

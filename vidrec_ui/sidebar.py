@@ -5,18 +5,20 @@ from __future__ import annotations
 import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.notice import Notice
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.embed.registry import ENCODERS, label
 from vidrec_ui.jobs import sidebar_indicator
+from vidrec_ui.notices import SIDEBAR, add_detail, plain, start_details
 from vidrec_ui.resources import CatalogChoice, cached_catalog, catalog_choices, kept_catalogs
 from vidrec_ui.retrieval import render_retrieval_choice
 from vidrec_ui.text import md_escape
 
 CHOICE_KEY = "catalog_choice"  # the selected catalog's path (labels change on rename, paths do not)
 PENDING_KEY = "pending_catalog"  # (path, model) asked for by another page, applied before the widgets exist
-SHARED_SERVER = (
-    "Everyone using this server shares its kept catalogs and saved histories (it serves only this computer unless "
-    "started with `--server.address 0.0.0.0`)."
+SHARED_SERVER = Notice(
+    "Everyone using this server shares its kept catalogs and saved histories.",
+    "The server answers only this computer unless started with `--server.address 0.0.0.0`.",
 )
 
 
@@ -43,6 +45,7 @@ def render_sidebar() -> None:
             st.session_state["model"] = model
     if st.session_state.get(CHOICE_KEY) not in choices:  # deleted, or first run
         st.session_state.pop(CHOICE_KEY, None)
+    start_details(SIDEBAR)
     with st.sidebar:
         st.markdown("### vidrec")
         path = st.selectbox(
@@ -55,13 +58,14 @@ def render_sidebar() -> None:
             help="The sample, and the catalogs kept from the Data page.",
         )
         choice = choices[path]
+        add_detail(choice.detail, SIDEBAR)
         st.selectbox("Language model", list(ENCODERS), format_func=label, key="model")
         for problem in kept_catalogs()[1]:
-            st.caption(md_escape(problem))
+            st.caption(md_escape(plain(problem, SIDEBAR)))
         try:
             catalog = cached_catalog(choice.path)
         except VidrecError as exc:
-            st.error(f"This catalog cannot be used: {md_escape(exc)}")
+            st.error(f"This catalog cannot be used: {md_escape(plain(exc.notice, SIDEBAR))}")
             st.session_state["catalog_path"] = str(SAMPLE_CATALOG)
             return
         st.session_state["catalog_path"] = choice.path
@@ -75,4 +79,4 @@ def render_sidebar() -> None:
                     st.caption(md_escape(note))
         render_retrieval_choice(catalog, st.session_state.get("model", choice.model))
         sidebar_indicator()
-        st.caption(SHARED_SERVER)
+        st.caption(plain(SHARED_SERVER, SIDEBAR))

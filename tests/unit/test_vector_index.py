@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.notice import whole
 from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.data.schema import catalog_from_records
 from vidrec_core.embed.encoders import FakeEncoder
@@ -155,8 +156,8 @@ def test_auto_uses_the_index_from_the_setting_and_says_when_it_is_missing(built,
     assert recommender.recommend(HISTORIES["space"], "mean", k=5).retrieval
     bare = Recommender(catalog, recommender.items, encoder)
     result = bare.recommend(HISTORIES["space"], "mean", k=5)
-    assert result.retrieval is None and any("vidrec index --catalog" in m for m in result.messages)
-    with pytest.raises(VidrecError, match="no vector index"):
+    assert result.retrieval is None and any("vidrec index --catalog" in whole(m) for m in result.messages)
+    with pytest.raises(VidrecError, match="no search index"):
         bare.recommend(HISTORIES["space"], "mean", k=5, index="lance")
     with pytest.raises(VidrecError, match="Unknown index mode"):
         bare.recommend(HISTORIES["space"], "mean", k=5, index="faiss")

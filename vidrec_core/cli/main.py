@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from vidrec_core.cli import embed, evaluate, explore, index, recommend, train
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.notes import printed_to
+from vidrec_core.core.notice import whole
 from vidrec_core.core.plaintext import visible
 
 PROG = "python -m vidrec_core"
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with printed_to(sys.stderr):  # what was done to the input (damaged rows cleaned, ...) as `note:` lines
             return int(args.func(args))
     except VidrecError as exc:
-        print(f"error: {visible(exc)}", file=sys.stderr)
+        print(f"error: {visible(whole(exc.message))}", file=sys.stderr)
         if args.debug and exc.detail:  # what a library said, for whoever debugs; the line above is the answer
             print(f"detail (for engineers): {visible(exc.detail)}", file=sys.stderr)
         return 2

@@ -1,5 +1,6 @@
 """User-facing errors: each message says what went wrong and what to do, and is shown without a traceback."""
 
+from vidrec_core.core.notice import Notice, detail_of
 from vidrec_core.core.plaintext import visible
 
 
@@ -18,6 +19,19 @@ class VidrecError(Exception):
 
     def __str__(self) -> str:
         return visible(super().__str__())
+
+    @property
+    def message(self) -> str:
+        """The message as raised: a `Notice` keeps the setting or command an engineer acts on apart from the words
+        (the command line prints both, `whole(exc.message)`)."""
+        return self.args[0] if self.args and isinstance(self.args[0], str) else str(self)
+
+    @property
+    def notice(self) -> Notice:
+        """What the app shows: the plain words, and for its engineers' expander what to set or run and what a
+        library said."""
+        details = (detail_of(self.message), self.detail or "")
+        return Notice(str(self), " ".join(d.strip() for d in details if d and d.strip()))
 
 
 class CatalogError(VidrecError):

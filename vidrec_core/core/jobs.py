@@ -49,11 +49,18 @@ from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from vidrec_core.core.errors import VidrecError
+from vidrec_core.core.notice import Notice, detail_of
 from vidrec_core.core.progress import ProgressSnapshot, RateMeter, format_duration
 
 log = logging.getLogger(__name__)
 JobKey = tuple[Hashable, ...]
 KEEP_ENDED = 50  # ended jobs remembered per runner (the oldest are forgotten first)
+
+
+def unexpected(exc: BaseException) -> Notice:
+    """A bug's failure: plain words for the page, the exception's type and text for engineers (the traceback is in
+    the server's log)."""
+    return Notice("an unexpected error in the app stopped it", f"unexpected {type(exc).__name__}: {exc}")
 
 
 class JobState(enum.Enum):
@@ -143,7 +150,7 @@ class Job:
         if self._state is JobState.CANCELLED:
             done = f" after {snapshot.done:,} of {snapshot.total:,} {self.unit}" if snapshot and snapshot.total else ""
             return f"{self.title}: cancelled{done}"
-        return f"{self.title}: failed ({self.error})"
+        return Notice(f"{self.title}: failed ({self.error})", detail_of(self.error))
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job ended; False if `timeout` seconds passed first."""
@@ -285,10 +292,10 @@ class JobRunner:
             else:
                 job._end(JobState.FAILED, error=str(exc) or "interrupted")
         except VidrecError as exc:
-            job._end(JobState.FAILED, error=str(exc))
+            job._end(JobState.FAILED, error=exc.notice)
         except Exception as exc:  # a bug: say what it was, keep the traceback in the log, keep the server up
             log.exception("job %s failed", job.key)
-            job._end(JobState.FAILED, error=f"unexpected {type(exc).__name__}: {exc}")
+            job._end(JobState.FAILED, error=unexpected(exc))
         else:
             job._end(JobState.FINISHED, result=result)
         finally:

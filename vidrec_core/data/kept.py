@@ -26,7 +26,9 @@ import pandas as pd
 
 from vidrec_core.core.atomic import write_json_atomic
 from vidrec_core.core.errors import CatalogError
+from vidrec_core.core.notice import Notice
 from vidrec_core.core.paths import data_dir
+from vidrec_core.core.settings import DATA_DIR
 from vidrec_core.data.file_errors import detail
 from vidrec_core.data.schema import CANONICAL_COLUMNS, DEFAULT_TEXT_FIELDS, EXTRA_PREFIX, Catalog, normalise_catalog
 from vidrec_core.embed.registry import DEFAULT_ENCODER, encoder_id
@@ -59,6 +61,11 @@ def _clean_name(name: str) -> str:
 STALE_SECONDS = 3600  # a staging or deleted folder this old belongs to no save in progress
 
 
+def damaged(slug: str, why: str) -> Notice:
+    """A kept catalog's folder that cannot be read: its name for the page, the file and the reason for engineers."""
+    return Notice(f"the kept catalog in the folder '{slug}', whose description cannot be read", f"{slug}: {why}.")
+
+
 @contextmanager
 def _writing(root: Path, what: str) -> Iterator[None]:
     """Turn a full disk or a read-only data folder into a message that says what to do."""
@@ -67,8 +74,11 @@ def _writing(root: Path, what: str) -> Iterator[None]:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise CatalogError(
-            f"{what} failed: cannot write to {root} ({reason}). Free some space, or start the app with "
-            "VIDREC_DATA_DIR set to a writable folder. Catalogs kept before are unchanged."
+            Notice(
+                f"{what} failed: the app's data folder cannot be written to ({reason}). Free some space, or ask "
+                "whoever runs this app for a writable data folder. Catalogs kept before are unchanged.",
+                f"Cannot write to {root}; start the app with {DATA_DIR} set to a writable folder.",
+            )
         ) from exc
 
 
@@ -131,13 +141,15 @@ class KeptCatalogs:
         try:
             meta = json.loads((folder / META).read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
-            raise CatalogError(f"the kept catalog in '{folder.name}' has no {META}") from exc
+            raise CatalogError(damaged(folder.name, f"it has no {META}")) from exc
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CatalogError(f"the kept catalog in '{folder.name}' has an unreadable {META} ({exc})") from exc
+            raise CatalogError(damaged(folder.name, f"its {META} is unreadable ({exc})")) from exc
         if not isinstance(meta, dict) or not isinstance(meta.get("name"), str) or not meta["name"].strip():
-            raise CatalogError(f"the kept catalog in '{folder.name}' has a {META} without a name")
+            raise CatalogError(damaged(folder.name, f"its {META} has no name"))
         if not (folder / TABLE).is_file():
-            raise CatalogError(f"the kept catalog '{meta['name']}' has lost its table ({TABLE})")
+            raise CatalogError(
+                Notice(f"the kept catalog '{meta['name']}' has lost its videos", f"{folder / TABLE} is missing.")
+            )
         return KeptCatalog(slug=folder.name, folder=folder, meta=meta)
 
     def list(self) -> list[KeptCatalog]:
@@ -152,7 +164,7 @@ class KeptCatalogs:
             try:
                 kept.append(self._read(folder))
             except CatalogError as exc:
-                self.problems.append(f"Skipped {exc}.")
+                self.problems.append(Notice(f"Skipped {exc}.", exc.notice.detail))
         return sorted(kept, key=lambda k: (float(k.meta.get("created", 0)), k.slug))
 
     def get(self, slug: str) -> KeptCatalog:

@@ -82,8 +82,11 @@ def prepare_catalog(
     limit = max_rows() if limit is None else limit
     if len(frame) > limit:
         raise CatalogError(
-            f"{source} has {len(frame):,} rows; the limit is {limit:,} videos per catalog. Upload a smaller file, "
-            f"or raise the limit by starting the app with the setting {MAX_ROWS}=<number>."
+            Notice(
+                f"{source} has {len(frame):,} rows; the limit is {limit:,} videos per catalog. Upload a smaller "
+                "file, or ask whoever runs this app to raise the limit.",
+                f"Raise it by starting the app with the setting {MAX_ROWS}=<number>.",
+            )
         )
     if not roles.get("title"):
         found = ", ".join(map(str, list(frame.columns)[:30])) or "none"

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from vidrec_core.core.errors import CatalogError, VidrecError
+from vidrec_core.core.notice import Notice
 from vidrec_core.core.settings import MAX_ROWS
 from vidrec_core.data.damage import Damage, has_undecodable, mark, repair, shown_plainly, without_rows
 from vidrec_core.data.file_errors import (
@@ -505,9 +506,12 @@ def read_bytes_table(
     if limit is not None and len(frame) > limit:
         suggestion = max(limit * 2, int(len(frame) * 1.1) // 1000 * 1000 + 1000)
         raise error(
-            f"{name} has {len(frame):,} rows; the limit is {limit:,} videos per catalog. Upload a smaller file, or "
-            f"raise the limit by starting the app with the setting {MAX_ROWS}={suggestion} "
-            "(larger catalogs take longer to embed and need more memory)."
+            Notice(
+                f"{name} has {len(frame):,} rows; the limit is {limit:,} videos per catalog. Upload a smaller file, "
+                "or ask whoever runs this app to raise the limit (larger catalogs take longer to embed and need more "
+                "memory).",
+                f"Raise it by starting the app with the setting {MAX_ROWS}={suggestion}.",
+            )
         )
     return RawTable(
         frame=frame,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vidrec_core.core.notice import Notice, whole
 from vidrec_core.evaluate.results import VIEWS, Estimate, EvalResult, ResultRow
 
 
@@ -143,9 +144,12 @@ def reading(result: EvalResult) -> list[str]:
         candidates = result.info.get("views", {}).get(view, {}).get("candidates")
         if view == "new-items" and candidates is not None and candidates < FEW_NEW_VIDEOS:
             lines.append(
-                f"Only {candidates:,} videos were held out as new: which ones moves this view more than its "
-                "intervals show (they resample users, not videos). Rerun with other seeds (`vidrec evaluate --seed N`) "
-                "before trusting an ordering."
+                Notice(
+                    f"Only {candidates:,} videos were held out as new: which ones moves this view more than its "
+                    "intervals show (they resample users, not videos). Measure it again with other random draws "
+                    "before trusting an ordering.",
+                    "Rerun with other seeds: `vidrec evaluate --seed N`.",
+                )
             )
         by_cov = max(rows, key=lambda r: r.metrics["coverage"].value)
         what = "the new videos" if view == "new-items" else "the catalog"
@@ -198,7 +202,7 @@ def format_report(result: EvalResult) -> str:
     for view in VIEWS:
         if result.view(view):
             parts += ["", f"## {view}: {VIEW_QUESTIONS[view]}", markdown_table(result, view)]
-    parts += ["", *reading(result)]
+    parts += ["", *(whole(line) for line in reading(result))]
     if info.get("seconds") is not None:
         parts.append(f"(computed in {info['seconds']} s on {info.get('created', '?')})")
     return "\n".join(parts)

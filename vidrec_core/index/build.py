@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from vidrec_core.core.atomic import atomic_path
+from vidrec_core.core.notice import Notice
+from vidrec_core.core.settings import INDEX_FROM, index_from
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.store import EmbeddingStore, text_hash
 from vidrec_core.index import lance
@@ -21,6 +23,19 @@ from vidrec_core.index.retrieve import VectorIndex
 
 Say = Callable[[str], None]
 NORMALISE_ROWS = 262_144  # rows per step when normalising the vectors file (bounded memory)
+
+
+def unindexed_note(videos: int) -> Notice | None:
+    """Why a catalog this large still scores every video (its index is not built), in plain words, with the setting
+    and the command for engineers; None below the size that wants an index."""
+    threshold = index_from()
+    if threshold is None or videos < threshold:
+        return None
+    return Notice(
+        f"This catalog has {videos:,} videos and no search index for this language model yet, so every video is "
+        "scored: answers are exact but slower.",
+        f"{INDEX_FROM} is {threshold:,}; build the index with `vidrec index --catalog PATH`.",
+    )
 
 
 def find_index(catalog: Catalog, encoder_name: str, dim: int) -> VectorIndex | None:
