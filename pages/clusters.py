@@ -11,10 +11,12 @@ from vidrec_core.explore.cluster import NOISE, central_order
 from vidrec_core.explore.overlay import event_points, profile_point
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import chosen_calibration, chosen_strategy
+from vidrec_ui.demand_view import demand_columns, demand_section
 from vidrec_ui.history_state import append_line, current_history_text
 from vidrec_ui.map_data import (
     MAX_POINTS,
     cached_clusters,
+    cached_demand,
     cached_hover,
     cached_map_sample,
     cached_whole_catalog_clusters,
@@ -23,7 +25,7 @@ from vidrec_ui.map_data import (
     sample_for_display,
     show_map_jobs,
 )
-from vidrec_ui.map_figure import COLOUR_BY, Overlay, build_map, selected_ids
+from vidrec_ui.map_figure import COLOUR_BY, VIEWING, Overlay, build_map, selected_ids
 from vidrec_ui.notices import engineer_details, plain, say, start_details
 from vidrec_ui.resources import current_recommender
 from vidrec_ui.text import hover_escape, md_escape
@@ -69,7 +71,8 @@ elif method == "hdbscan":
         if max_group > 2
         else 2
     )
-colour_by = top[2].selectbox("Colour by", COLOUR_BY, key="map_colour")
+demand = cached_demand(recommender, recommender.catalog.digest)
+colour_by = top[2].selectbox("Colour by", (*COLOUR_BY, VIEWING) if demand else COLOUR_BY, key="map_colour")
 dims = top[3].segmented_control("Map", [2, 3], default=2, format_func=lambda d: f"{d}D", key="map_dims") or 2
 
 try:
@@ -248,6 +251,7 @@ figure = build_map(
     clusters,
     colour_by,
     overlays,
+    views=None if demand is None else demand.views[view.rows] if view.sampled else demand.views,
 )
 notes = [f"{projection.config.method.upper()} {dims}D ({projection.source})"]
 if view.sampled:
@@ -321,6 +325,18 @@ if ids_chosen:
     chosen_rows = [catalog.index_of[i] for i in ids_chosen if i in catalog.index_of]
     video_table(chosen_rows, "map_selected_table", f"{len(chosen_rows)} videos selected on the map")
 
+# ------------------------------------------------------------------------------------------------------ demand
+groups = []
+if demand is None:
+    st.caption(
+        "This catalog has no viewing log, so the map shows what the catalog holds, not what people watch: demand per "
+        "group needs a log of who watched what."
+    )
+elif view.sampled:
+    st.caption("Demand per group is shown for catalogs the map draws whole; the colours above show viewing.")
+else:
+    groups = demand_section(demand, clusters)
+
 # --------------------------------------------------------------------------------------------- cluster summary
 st.subheader("Clusters")
 summary = pd.DataFrame(
@@ -333,6 +349,8 @@ summary = pd.DataFrame(
         "keywords": [", ".join(c.keywords) for c in clusters.clusters],
     }
 )
+if groups:  # share of the catalog beside share of viewing, in percent
+    summary = pd.concat([summary.iloc[:, :2], demand_columns(clusters, groups), summary.iloc[:, 2:]], axis=1)
 st.caption("Select a cluster to list its videos, most central first.")
 pick = st.dataframe(
     summary,

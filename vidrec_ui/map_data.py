@@ -16,6 +16,7 @@ import streamlit as st
 
 from vidrec_core.core.jobs import Job, JobContext, JobKey, JobState
 from vidrec_core.explore.cluster import ClusterConfig, ClusterResult, cluster_catalog
+from vidrec_core.explore.demand import Demand, catalog_demand
 from vidrec_core.explore.projection import Projection, ProjectionConfig, embeddings_digest, find_projection, project
 from vidrec_core.explore.sample import MapSample, assign_all, map_sample, whole_catalog_sizes
 from vidrec_core.recommender import Recommender
@@ -125,6 +126,12 @@ def cached_clusters(
     config = ClusterConfig(method=method, k=k, min_cluster_size=min_cluster_size)  # type: ignore[arg-type]
     space = _space if method == "hdbscan" else None  # see vidrec_core.explore.cluster.assign
     return cluster_catalog(_recommender.catalog, _recommender.items, config, space=space)
+
+
+@st.cache_resource(show_spinner="Reading what people watch in the viewing log…", max_entries=8)
+def cached_demand(_recommender: Recommender, catalog_digest: str) -> Demand | None:
+    """The catalog's viewing log read as demand per video (None without a log)."""
+    return catalog_demand(_recommender.catalog)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -13,6 +13,7 @@ from vidrec_core.explore.cluster import NOISE, ClusterResult
 from vidrec_ui.text import hover_escape
 
 COLOUR_BY = ("cluster", "genre", "year", "language")
+VIEWING = "viewing"  # offered when the catalog has a viewing log: how many people watched each video
 PALETTE = (
     "#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6",
     "#8cd17d", "#d37295", "#a0cbe8", "#ffbe7d", "#b6992d", "#499894", "#f1ce63", "#d4a6c8", "#79706e", "#fabfd2",
@@ -77,14 +78,46 @@ def build_map(
     colour_by: str,
     overlays: list[Overlay],
     show_names: bool = True,
+    views: np.ndarray | None = None,
 ) -> go.Figure:
-    """`rows` are the catalog rows to draw (all, or a sample for huge catalogs)."""
+    """`rows` are the catalog rows to draw (all, or a sample for huge catalogs); `views` (per row of `frame`) colours
+    and sizes the points by how many people watched them when `colour_by` is "viewing"."""
     dims = coords.shape[1]
     fig = go.Figure()
     ids_array = np.asarray(ids, dtype=object)
     point_size = 5 if len(rows) < 20_000 else 3
     common = {"mode": "markers", "hovertemplate": "%{hovertext}<extra></extra>"}
-    if colour_by == "year":
+    if colour_by == VIEWING and views is not None:
+        watched = np.asarray(views, dtype=np.float64)[rows]
+        scale = np.log10(1.0 + watched)
+        top = max(float(scale.max()), 1.0)
+        ticks = [v for v in (0, 1, 10, 100, 1_000, 10_000, 100_000) if np.log10(1 + v) <= top + 0.01]
+        fig.add_trace(
+            _scatter(
+                dims,
+                coords[rows],
+                name="viewing",
+                hovertext=[f"{h}<br>watched by {int(w):,}" for h, w in zip(hover[rows], watched, strict=True)],
+                customdata=ids_array[rows][:, None],
+                marker={
+                    "color": scale,
+                    "colorscale": "YlOrRd",
+                    "cmin": 0.0,
+                    "cmax": top,
+                    "colorbar": {
+                        "title": "watched by",
+                        "tickvals": [float(np.log10(1 + v)) for v in ticks],
+                        "ticktext": [f"{v:,}" for v in ticks],
+                    },
+                    "size": point_size + 5 * scale / top,
+                    "opacity": 0.8,
+                    "line": {"width": 0},
+                },
+                showlegend=False,
+                **common,
+            )
+        )
+    elif colour_by == "year":
         years = frame["year"].astype("float64").to_numpy()[rows]
         known = ~np.isnan(years)
         for mask, name, marker in (

@@ -27,7 +27,7 @@ def metric_values(app: AppTest) -> dict[str, str]:
 
 def test_map_opens_with_named_clusters_and_agreement_figures(at: AppTest):
     assert at.title[0].value == "Map & clusters"
-    assert len(at.get("plotly_chart")) == 1
+    assert len(at.get("plotly_chart")) == 2  # the map, and what people watch per group
     summary = at.dataframe[0].value
     assert len(summary) == 12 and summary["size"].sum() == 4803
     labels = " ".join(summary["cluster"])
@@ -37,6 +37,27 @@ def test_map_opens_with_named_clusters_and_agreement_figures(at: AppTest):
     assert 0.05 < float(metrics["Genre agreement (NMI)"]) < 1
     captions = " ".join(c.value for c in at.caption)
     assert "UMAP 2D (shipped)" in captions and "all 4,803 videos drawn with WebGL" in captions
+
+
+def test_demand_colours_the_map_and_sets_catalog_share_beside_viewing_share(at: AppTest):
+    summary = at.dataframe[0].value
+    assert {"share of catalog", "share of viewing", "demand"} <= set(summary.columns)
+    assert summary["share of catalog"].sum() == pytest.approx(100, abs=0.5)
+    assert summary["share of viewing"].sum() == pytest.approx(100, abs=0.5)
+    assert "thin supply" in set(summary["demand"])
+    said = " ".join(m.value for m in at.markdown)
+    assert "Thin supply:" in said and "viewers in the catalog's viewing log" in " ".join(c.value for c in at.caption)
+    demand_chart = at.get("plotly_chart")[1].proto.spec
+    assert "share of viewing" in demand_chart and "share of the catalog" in demand_chart
+    at.select_slider(key="map_demand_year").set_value(2015).run()  # one year of the log
+    assert not at.exception
+    assert "in 2015" in " ".join(c.value for c in at.caption)
+    assert at.dataframe[0].value["share of viewing"].sum() == pytest.approx(100, abs=0.5)
+    at.select_slider(key="map_demand_year").set_value("all years").run()
+    at.selectbox(key="map_colour").select("viewing").run()
+    assert not at.exception
+    assert "watched by" in at.get("plotly_chart")[0].proto.spec
+    at.selectbox(key="map_colour").select("cluster").run()
 
 
 def test_history_profile_and_recommendations_are_on_the_map(at: AppTest):

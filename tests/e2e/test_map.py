@@ -50,3 +50,18 @@ def test_search_highlight_appears_in_the_legend(page: Page, app_server: str):
     search.press("Enter")
     expect(page.get_by_text(re.compile(r"\d+ videos ringed for the search"))).to_be_visible()
     expect(page.locator(".legendtext", has_text="search: astronauts")).to_have_count(1)
+
+
+def test_the_sample_map_shows_demand_beside_what_the_catalog_holds(page: Page, app_server: str):
+    open_map(page, app_server)
+    expect(page.get_by_role("heading", name="What people watch")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Thin supply:"))).to_be_visible()
+    expect(page.locator(".legendtext", has_text="share of viewing")).to_have_count(1)
+    table = page.get_by_test_id("stDataFrame").first
+    expect(table).to_contain_text("share of viewing")  # the column header, beside the catalog share
+    expect(table).to_contain_text("share of catalog")
+    demand_screenshot = os.environ.get("VIDREC_DEMAND_SCREENSHOT")
+    if demand_screenshot:
+        page.get_by_role("heading", name="What people watch").scroll_into_view_if_needed()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=demand_screenshot, full_page=True)
