@@ -12,6 +12,7 @@ from vidrec_core.explore.overlay import event_points, profile_point
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import chosen_calibration, chosen_strategy
 from vidrec_ui.demand_view import demand_columns, demand_section
+from vidrec_ui.drill_view import TABLE_KEY, cached_sub_groups, picked_group, sub_group_overlays, sub_group_table
 from vidrec_ui.history_state import append_line, current_history_text
 from vidrec_ui.map_data import (
     MAX_POINTS,
@@ -99,6 +100,8 @@ if view.sampled:  # groups found in the sample; every video of the catalog joins
     clusters = cached_whole_catalog_clusters(view, recommender, clusters, key)
 coords = projection.coords
 items = view.items
+opened = None if view.sampled else picked_group(clusters)  # the group chosen in the table opens into its parts
+parts = cached_sub_groups(view, opened, (digest, model, method, k, min_cluster_size, opened.id)) if opened else []
 
 # ----------------------------------------------------------------------------------------------- how good is it
 agreement = clusters.agreement
@@ -240,6 +243,9 @@ if show_viewer and history_text.strip():
 elif show_viewer:
     st.caption("No viewing history in this session yet: pick a persona or type one on the Recommend page.")
 
+if opened is not None:
+    overlays = sub_group_overlays(opened, parts, coords) + overlays
+
 # ------------------------------------------------------------------------------------------------------ the map
 rows = sample_for_display(len(catalog))
 figure = build_map(
@@ -351,19 +357,21 @@ summary = pd.DataFrame(
 )
 if groups:  # share of the catalog beside share of viewing, in percent
     summary = pd.concat([summary.iloc[:, :2], demand_columns(clusters, groups), summary.iloc[:, 2:]], axis=1)
-st.caption("Select a cluster to list its videos, most central first.")
+st.caption("Select a cluster to open it into its parts (on the map and below) and list its videos, most central first.")
 pick = st.dataframe(
     summary,
     hide_index=True,
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
-    key="cluster_table",
+    key=TABLE_KEY,
 )
 picked_rows = pick.selection.rows if pick is not None else []
 if picked_rows and picked_rows[0] < len(clusters.clusters):
     info = clusters.clusters[picked_rows[0]]
     order = central_order(items, info.members)
+    if opened is not None and opened.id == info.id:
+        sub_group_table(info, parts)
     kind = "unclustered videos" if info.id == NOISE else f"videos in “{info.label}”"
     if view.sampled:
         kind += f", the most central of the {len(info.members):,} in the sample listed"

@@ -60,6 +60,24 @@ def test_demand_colours_the_map_and_sets_catalog_share_beside_viewing_share(at: 
     at.selectbox(key="map_colour").select("cluster").run()
 
 
+def test_a_picked_group_opens_into_named_parts_on_the_map_and_under_the_table(at: AppTest):
+    summary = at.dataframe[0].value
+    police = int(next(i for i, label in enumerate(summary["cluster"]) if "police" in label))
+    # AppTest cannot click a dataframe row, so set the selection the way the frontend would.
+    at.session_state["cluster_table"] = {"selection": {"rows": [police], "columns": []}}
+    at.run()
+    assert not at.exception, at.exception
+    said = " ".join(m.value for m in at.markdown)
+    assert "opens into 4 parts" in said
+    parts = next(d.value for d in at.dataframe if "part" in d.value.columns)
+    assert len(parts) == 4 and parts["size"].sum() == summary["size"][police]
+    assert any("heist" in p or "spy" in p for p in parts["part"])  # the crime group's parts read as kinds of crime
+    spec = at.get("plotly_chart")[0].proto.spec
+    assert '"name":"part names"' in spec and parts["part"][0].split(" · ")[0] in spec
+    at.session_state["cluster_table"] = {"selection": {"rows": [], "columns": []}}
+    at.run()
+
+
 def test_history_profile_and_recommendations_are_on_the_map(at: AppTest):
     chart = at.get("plotly_chart")[0].proto.spec
     for name in ('"name":"history"', '"name":"recommended"', '"name":"profile"'):

@@ -65,3 +65,15 @@ def test_the_sample_map_shows_demand_beside_what_the_catalog_holds(page: Page, a
         page.get_by_role("heading", name="What people watch").scroll_into_view_if_needed()
         page.wait_for_timeout(1500)
         page.screenshot(path=demand_screenshot, full_page=True)
+
+
+def test_a_group_picked_in_the_table_opens_into_its_parts(page: Page, app_server: str):
+    open_map(page, app_server)
+    table = page.get_by_test_id("stDataFrame").first
+    table.scroll_into_view_if_needed()
+    expect(table).to_contain_text("representative titles")
+    box = table.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection cell, under the header
+    expect(page.get_by_text(re.compile(r"opens into \d parts"))).to_be_visible()
+    expect(page.locator(".legendtext", has_text="part names")).to_have_count(1)

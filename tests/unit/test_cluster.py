@@ -154,3 +154,38 @@ def test_members_are_ordered_most_central_first():
     vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
     members = np.array([0, 1, 2])  # their mean direction is nearest to row 2, then row 1, then row 0
     assert central_order(vectors, members).tolist() == [2, 1, 0]
+
+
+def test_a_group_opens_into_named_sub_groups_of_its_own_videos():
+    from vidrec_core.explore.drill import sub_groups
+
+    # One "space" group of twelve videos: six about Mars, six about the Moon; two sub-groups split them exactly.
+    records = (
+        [
+            {"id": f"m{i}", "title": f"Mars {i}", "overview": "astronauts colony on the red planet mars dust storm"}
+            for i in range(6)
+        ]
+        + [
+            {"id": f"l{i}", "title": f"Moon {i}", "overview": "astronauts landing on the moon lunar crater base"}
+            for i in range(6)
+        ]
+        + [{"id": "x", "title": "Elsewhere", "overview": "a cooking contest in a small town bakery"}]
+    )
+    catalog = catalog_from_records(records)
+    rng = np.random.default_rng(0)
+    mars, moon, other = rng.normal(size=(3, 16))
+    vectors = np.stack([mars + 0.05 * rng.normal(size=16) for _ in range(6)]
+                       + [moon + 0.05 * rng.normal(size=16) for _ in range(6)] + [other])  # fmt: skip
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = np.array([0] * 12 + [1])
+    (space, _) = describe(catalog, vectors, labels)
+    subs = sub_groups(catalog, vectors, space, k=2)
+    assert {frozenset(catalog.ids[i] for i in s.members) for s in subs} == {
+        frozenset(f"m{i}" for i in range(6)),
+        frozenset(f"l{i}" for i in range(6)),
+    }
+    for sub in subs:  # each is named by a word of its own videos that its sibling lacks
+        own = records[sub.members[0]]["overview"].split()
+        sibling = next(records[s.members[0]]["overview"].split() for s in subs if s is not sub)
+        assert sub.keywords[0] in own and sub.keywords[0] not in sibling
+    assert len(sub_groups(catalog, vectors, space, k=4)) == 2  # at least five videos per part: two parts of six

@@ -14,6 +14,7 @@ from vidrec_core.cli.options import add_common
 from vidrec_core.core.paths import cache_dir
 from vidrec_core.explore.cluster import ClusterConfig, cluster_catalog
 from vidrec_core.explore.demand import GroupDemand, catalog_demand, group_demand, viewing_by_year
+from vidrec_core.explore.drill import SUB_K, drill_down
 from vidrec_core.explore.projection import ProjectionConfig, file_name, project, save_projection
 from vidrec_core.recommender import load_recommender
 
@@ -53,6 +54,10 @@ def cmd_cluster(args: argparse.Namespace) -> int:
     }
     if args.method == "hdbscan":
         data["hdbscan_on"] = args.hdbscan_on
+    subs = drill_down(recommender.catalog, recommender.items, result, args.sub_k) if args.levels == 2 else {}
+    for cluster in data["clusters"]:
+        if cluster["id"] in subs:
+            cluster["sub_groups"] = [sub.as_dict() for sub in subs[cluster["id"]]]
     demand = catalog_demand(recommender.catalog, args.interactions)
     groups: list[GroupDemand] = []
     if demand is not None:
@@ -83,6 +88,9 @@ def cmd_cluster(args: argparse.Namespace) -> int:
         print(f"    genres: {', '.join(info.top_genres)}")
         print(f"    keywords: {', '.join(info.keywords)}")
         print(f"    e.g. {'; '.join(info.titles)}")
+        for sub in subs.get(info.id, []):
+            examples = "; ".join(sub.titles[:3])
+            print(f"      - {sub.label}  ({sub.size} videos; {', '.join(sub.top_genres)}); e.g. {examples}")
     if groups:
         said = f"{demand.total_views:,} views by {demand.viewers:,} viewers"
         print(f"\nDemand ({said}): share of the catalog -> share of viewing")
@@ -133,6 +141,12 @@ def add_cluster(sub: argparse._SubParsersAction) -> None:
     cluster.add_argument("--k-min", type=int, default=5, help="smallest k --auto tries (default 5)")
     cluster.add_argument("--k-max", type=int, default=30, help="largest k --auto tries (default 30)")
     cluster.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN's smallest group (default 15)")
+    cluster.add_argument(
+        "--levels", type=int, choices=(1, 2), default=1, help="2: open every group into named sub-groups"
+    )
+    cluster.add_argument(
+        "--sub-k", type=int, default=SUB_K, help=f"sub-groups per group at --levels 2 (default {SUB_K})"
+    )
     cluster.add_argument(
         "--interactions",
         help="a viewing log (CSV, TSV, Parquet, JSONL) for demand per group: share of the catalog against share of "

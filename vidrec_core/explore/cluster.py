@@ -152,7 +152,7 @@ def _silhouette(vectors: np.ndarray, labels: np.ndarray, random_state: int) -> f
     return float(silhouette_score(x, y, metric="cosine", sample_size=sample, random_state=random_state))
 
 
-def _kmeans(vectors: np.ndarray, k: int, random_state: int, n_init: int = 4) -> np.ndarray:
+def kmeans_labels(vectors: np.ndarray, k: int, random_state: int, n_init: int = 4) -> np.ndarray:
     from sklearn.cluster import KMeans, MiniBatchKMeans
 
     # Unit vectors: Euclidean KMeans orders points exactly as cosine does. MiniBatch keeps 100k+ catalogs quick.
@@ -194,7 +194,7 @@ def assign(
         )
         return model.fit_predict(vectors).astype(np.int64), {}
     if config.k is not None:
-        return _kmeans(vectors, config.k, config.random_state), {}
+        return kmeans_labels(vectors, config.k, config.random_state), {}
     # Search on a sample with one KMeans start per k (the silhouette is flat enough that this picks the same k),
     # then fit the chosen k on everything: about 10 s for 14 candidates instead of a minute.
     rng = np.random.default_rng(config.random_state)
@@ -202,14 +202,14 @@ def assign(
     searched = vectors if sample is None else vectors[sample]
     scores: dict[int, float] = {}
     for k in candidate_ks(config.k_range, len(searched)):
-        labels = _kmeans(searched, k, config.random_state, n_init=1)
+        labels = kmeans_labels(searched, k, config.random_state, n_init=1)
         score = _silhouette(searched, labels, config.random_state)
         if score is not None:
             scores[k] = score
     if not scores:
         raise ClusterError("No k in the automatic range gave two or more clusters; set k by hand.")
     best_k = max(scores, key=lambda k: (scores[k], -k))
-    return _kmeans(vectors, best_k, config.random_state), scores
+    return kmeans_labels(vectors, best_k, config.random_state), scores
 
 
 # ------------------------------------------------------------------------------------------------------ describing
