@@ -81,3 +81,19 @@ def test_bad_cluster_settings_give_one_error_line():
     done = run_cli("cluster", "--k", "1")
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error:") and "between 2 and" in done.stderr
+
+
+def test_audience_of_a_new_space_video_on_the_sample_log(tmp_path):
+    video = tmp_path / "new_video.csv"
+    video.write_text(
+        "title,overview,genres,year\nRed Planet Rescue,"
+        "\"Astronauts stranded on Mars fight to survive until a rescue mission arrives.\",Science Fiction|Drama,2026\n",
+        encoding="utf-8",
+    )
+    done = run_cli("audience", "--file", str(video), "--cutoff", "0.8", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["viewers"] > 600 and 0 < data["audience_size"] < data["viewers"]
+    assert any("Mars" in near["title"] for near in data["nearest"][:3])
+    assert data["audience_genres"][0]["genre"] == "Science Fiction" and data["audience_genres"][0]["lift"] > 1.5
+    assert "Space sci-fi fan" in data["personas_top10"]

@@ -15,7 +15,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from vidrec_core.cli import embed, evaluate, explore, index, recommend, train
+from vidrec_core.cli import audience, embed, evaluate, explore, index, recommend, train
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.notes import printed_to
 from vidrec_core.core.notice import whole
@@ -32,6 +32,7 @@ COMMANDS = (
     evaluate.add_evaluate,
     explore.add_cluster,
     explore.add_project,
+    audience.add_audience,
     train.add_train,
     train.add_fit_fusion,
 )
