@@ -9,6 +9,7 @@ from vidrec_core.core.jobs import Job
 from vidrec_core.core.notice import Notice
 from vidrec_core.explore.cluster import NOISE, central_order
 from vidrec_core.explore.overlay import event_points, profile_point
+from vidrec_ui.audience_view import audience_form, audience_report, current_audience, new_video_overlay
 from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.controls import chosen_calibration, chosen_strategy
 from vidrec_ui.demand_view import demand_columns, demand_section
@@ -245,6 +246,9 @@ elif show_viewer:
 
 if opened is not None:
     overlays = sub_group_overlays(opened, parts, coords) + overlays
+new_video = current_audience(recommender)
+if new_video is not None and not view.sampled:
+    overlays.append(new_video_overlay(new_video, projection, items))
 
 # ------------------------------------------------------------------------------------------------------ the map
 rows = sample_for_display(len(catalog))
@@ -376,4 +380,9 @@ if picked_rows and picked_rows[0] < len(clusters.clusters):
     if view.sampled:
         kind += f", the most central of the {len(info.members):,} in the sample listed"
     video_table(order[:500].tolist(), f"cluster_members_{info.id}", f"{info.size:,} {kind}")
+# ---------------------------------------------------------------------------------------- a new video's audience
+audience_form(recommender)
+if new_video is not None:
+    audience_report(recommender, new_video, None if view.sampled else clusters)
+
 engineer_details()

@@ -30,7 +30,7 @@ REFERENCE = 300  # catalog videos each viewer's affinity is measured against
 RECENT = 20  # a viewer's most recent liked videos read as their history
 NEIGHBOURS = 10
 MIN_GENRE_SHARE = 0.05  # of the audience's likes: a genre below it says little about them
-DEFAULT_CUTOFF = 0.9  # an audience member ranks the video above this share of the reference videos
+DEFAULT_CUTOFF = 0.5  # an audience member ranks the video above this share of the reference videos (upper half)
 
 
 @dataclass(frozen=True)

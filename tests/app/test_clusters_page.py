@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.helpers import unescaped
 from vidrec_core.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.app
@@ -172,3 +175,20 @@ def test_a_map_job_that_fails_says_why_and_can_be_tried_again(tmp_path, monkeypa
     finish_jobs(app)
     assert not app.exception, app.exception
     assert "A map needs at least 3 videos" in unescaped(app.error)
+
+
+def test_a_typed_new_video_lands_on_the_map_with_an_audience_and_personas(at: AppTest):
+    at.text_input(key="new_video_title").input("Red Planet Rescue")
+    at.text_area(key="new_video_overview").input("Astronauts stranded on Mars fight to survive until rescue arrives.")
+    at.multiselect(key="new_video_genres").select("Science Fiction")
+    at.button[[b.label for b in at.button].index("Find its audience")].click().run()
+    assert not at.exception, at.exception
+    assert '"name":"new video"' in at.get("plotly_chart")[0].proto.spec
+    said = unescaped(at.markdown)
+    assert "Nearest group:" in said
+    assert re.search(r"top 10: \*\*Space sci-fi fan\*\* \(#\d+\)", said)
+    nearest = next(d.value for d in at.dataframe if "nearest videos" in d.value.columns)
+    assert any("Mars" in title for title in nearest["nearest videos"].head(3))
+    audience = next(m for m in at.metric if m.label == "Likely audience")
+    assert int(audience.value.split(" of ")[0].replace(",", "")) > 0
+    assert "What they have in common" in said and "Science Fiction" in said

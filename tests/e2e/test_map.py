@@ -77,3 +77,17 @@ def test_a_group_picked_in_the_table_opens_into_its_parts(page: Page, app_server
     page.mouse.click(box["x"] + 14, box["y"] + 35 + 17)  # the first row's selection cell, under the header
     expect(page.get_by_text(re.compile(r"opens into \d parts"))).to_be_visible()
     expect(page.locator(".legendtext", has_text="part names")).to_have_count(1)
+
+
+def test_a_typed_new_video_lands_on_the_map_with_an_audience(page: Page, app_server: str):
+    open_map(page, app_server)
+    page.get_by_role("textbox", name="Title").fill("Red Planet Rescue")
+    page.get_by_role("textbox", name="Description").fill(
+        "A science fiction space adventure: astronauts stranded on Mars fight aliens to survive until rescue arrives."
+    )
+    page.get_by_role("button", name="Find its audience").click()
+    expect(page.get_by_text("is on the map as a green star")).to_be_visible(timeout=240_000)
+    expect(page.locator(".legendtext", has_text="new video")).to_have_count(1)
+    expect(page.get_by_text(re.compile(r"^Nearest group:"))).to_be_visible()
+    audience = page.get_by_test_id("stMetric").filter(has_text="Likely audience")
+    expect(audience).to_contain_text(re.compile(r"[1-9][\d,]* of [\d,]+ viewers"))

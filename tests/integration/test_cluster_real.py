@@ -87,7 +87,7 @@ def test_audience_of_a_new_space_video_on_the_sample_log(tmp_path):
     video = tmp_path / "new_video.csv"
     video.write_text(
         "title,overview,genres,year\nRed Planet Rescue,"
-        "\"Astronauts stranded on Mars fight to survive until a rescue mission arrives.\",Science Fiction|Drama,2026\n",
+        '"Astronauts stranded on Mars fight to survive until a rescue mission arrives.",Science Fiction|Drama,2026\n',
         encoding="utf-8",
     )
     done = run_cli("audience", "--file", str(video), "--cutoff", "0.8", "--json")

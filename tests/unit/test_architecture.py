@@ -17,7 +17,8 @@ from vidrec_core.core.paths import REPO_ROOT
 PACKAGES = ("vidrec_core", "vidrec_ui")
 # A room may import the rooms to its left, and itself. `saved` stands apart: it needs `core` only.
 ROOMS = (
-    "core", "embed", "data", "learn", "profile", "rank", "index", "explore", "recommender", "audience", "evaluate", "cli",
+    "core", "embed", "data", "learn", "profile", "rank", "index", "explore",
+    "recommender", "audience", "evaluate", "cli",
 )  # fmt: skip
 SAVED = "saved"
 
