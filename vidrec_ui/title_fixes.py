@@ -23,16 +23,15 @@ def unmatched_title_fixes(events: list[Event]) -> None:
             f"Line {event.line_no}: “{md_escape(shorten(event.text, 60))}” is not in this catalog, so it was read as "
         )
         box.markdown(said + ("an interest. Did you mean:" if event.suggestions else "an interest."))
-        if event.suggestions:
-            cells = box.columns(len(event.suggestions))
-            for cell, title in zip(cells, event.suggestions, strict=True):
-                cell.button(
-                    md_escape(title),
-                    key=_key(event, title),
-                    on_click=_use_title,
-                    args=(event.line_no, title),
-                    width="stretch",
-                )
+        for title in event.suggestions:  # one per row: a narrow column cut three side by side to "The Godf…"
+            box.button(
+                md_escape(title),
+                key=_key(event, title),
+                on_click=_use_title,
+                args=(event.line_no, title),
+                icon=":material/edit:",
+                width="stretch",
+            )
     if len(unmatched) > SHOWN:
         st.caption(f"{len(unmatched) - SHOWN} more line(s) name no title of this catalog and were read as interests.")
 
