@@ -14,6 +14,7 @@ import streamlit as st
 from vidrec_core.core.errors import Cancelled, VidrecError
 from vidrec_core.core.jobs import JobCancelled, JobContext, JobState
 from vidrec_core.core.notice import Notice, joined
+from vidrec_core.evaluate.audience import AUDIENCE_BASELINES, AUDIENCE_METRICS
 from vidrec_core.evaluate.metrics import METRICS
 from vidrec_core.evaluate.report import VIEW_QUESTIONS, reading, row_label, table_records
 from vidrec_core.evaluate.results import EvalResult
@@ -192,6 +193,7 @@ headings = {
     "all": "All users",
     "cold-start": "Cold start (the hidden video is new to the models)",
     "new-items": "New videos: for videos uploaded today, which viewers should see them?",
+    "audience": "The audience of a new video: are its real viewers at the top of all users?",
     "on-taste": "On taste: typed histories, their genres followed and their searches answered",
 }
 views_info = info.get("views", {})
@@ -217,6 +219,18 @@ for view, heading in headings.items():
             "video is one of them are scored, so the intervals are wide. The new-videos view below asks the same "
             "question with far more evidence."
         )
+    elif view == "audience":
+        details = views_info.get(view, {})
+        st.caption(
+            f"The same held-out videos, asked the other way round: for each of the {details.get('videos', '?')} new "
+            f"videos with a real viewer, all {details.get('users', '?')} users are ranked by how strongly each method "
+            "would recommend it to them (each user's scores standardised over the new videos). Recall: the share of "
+            f"its real viewers among the top {details.get('k', '?')} users (a tenth); AUC: the chance a real viewer "
+            "is ranked above someone who did not watch it. Each method is compared video by video with the most "
+            "active viewers first."
+        )
+        st.dataframe(pd.DataFrame(table_records(result, view)), hide_index=True, width="stretch")
+        continue
     elif view == "on-taste":
         details = views_info.get(view, {})
         st.caption(
@@ -243,10 +257,10 @@ with st.expander("Data and definitions"):
     for line in info.get("match_report", []):
         st.markdown("- " + md_escape(line))
     st.markdown("**Metrics**")
-    for text in [*METRICS.values(), *TASTE_METRICS.values()]:
+    for text in [*METRICS.values(), *TASTE_METRICS.values(), *AUDIENCE_METRICS.values()]:
         st.markdown("- " + md_escape(text))
     st.markdown("**Baselines**")
-    for name, text in BASELINES.items():
+    for name, text in {**BASELINES, **AUDIENCE_BASELINES}.items():
         st.markdown(f"- **{md_escape(name)}**: {md_escape(text)}")
     ease = info.get("ease", {})
     for name, choice in ease.items():

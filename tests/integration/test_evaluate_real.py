@@ -36,7 +36,10 @@ def test_evaluate_json_on_a_user_sample():
         (view, method, encoder)
         for view in ("all", "cold-start", "new-items", "on-taste")
         for method, encoder in (("mean", "minilm"), ("popular", "-"))
-    }
+    } | {("audience", m, e) for m, e in (("mean", "minilm"), ("popular", "-"), ("random", "-"), ("most-active", "-"))}
+    audience = {r["method"]: r for r in rows if r["view"] == "audience"}
+    assert set(audience["mean"]["metrics"]) == {"recall", "auc"} and audience["mean"]["baseline"] == "most-active"
+    assert 0.4 < audience["random"]["metrics"]["auc"]["value"] < 0.6  # the floor reads as chance
     by = {(r["view"], r["method"]): r for r in rows}
     assert by[("all", "mean")]["users"] == 150 and by[("new-items", "mean")]["users"] == 150
     assert "recall" in by[("new-items", "mean")]["metrics"]

@@ -159,6 +159,9 @@ def test_item_knn_finds_the_co_watched_item_in_a_planted_dataset(tmp_path):
     assert set(new_items) == {"random", "popular", "item-knn", "ease", "tfidf", "bm25-text", "mean"}
     assert "recall" in new_items["mean"].metrics and "novelty" not in new_items["mean"].metrics
     assert result.info["views"]["new-items"]["k"] == 20
+    audience = {r.method: r for r in result.view("audience")}  # the same scores, each new video ranking the users
+    assert set(audience) == set(new_items) | {"most-active"} and result.info["views"]["audience"]["videos"] > 0
+    assert set(audience["mean"].metrics) == {"recall", "auc"} and "auc" in audience["mean"].diffs
     assert any(line.startswith("For videos uploaded today") for line in reading(result))
     few = result.info["views"]["new-items"]["candidates"]  # a handful of new videos: the reading says to reseed
     assert any(

@@ -87,11 +87,18 @@ def per_user_metrics(ranks: np.ndarray, top: np.ndarray, k: int, space: np.ndarr
     )
 
 
-def rank_candidates(scorer: BatchScorer, split: NewItemsSplit, k: int, space: np.ndarray, seed: int) -> PerUser:
+def rank_candidates(
+    scorer: BatchScorer,
+    split: NewItemsSplit,
+    k: int,
+    space: np.ndarray,
+    seed: int,
+    kept: list[np.ndarray] | None = None,
+) -> PerUser:
     """The new-items view: rank only the new videos for each user (the scorer scores the whole catalog, as the app
     does, and the candidates are read from it). Several liked new videos per user: NDCG@k uses the ideal ordering
     of min(liked, k) hits; MRR is that of the first liked one. Ties are broken by a seeded key shared by every
-    method."""
+    method. `kept`, when given, receives each batch's scores of the new videos (the audience view reads them)."""
     n, candidates = len(split.users), split.candidates
     k = min(k, len(candidates))
     recall, ndcg, hr, rr = (np.zeros(n) for _ in range(4))
@@ -100,6 +107,8 @@ def rank_candidates(scorer: BatchScorer, split: NewItemsSplit, k: int, space: np
         rows = list(range(start, min(n, start + BATCH)))
         scores = np.asarray(scorer(rows), dtype=np.float64)[:, candidates]
         scores = np.where(np.isnan(scores), -np.inf, scores)
+        if kept is not None:
+            kept.append(scores)
         tie_break = np.random.default_rng([seed, 8, start]).random(scores.shape)
         order = np.lexsort((tie_break, -scores), axis=-1)
         for offset, row in enumerate(rows):

@@ -22,6 +22,7 @@ VIEW_QUESTIONS = {
     "cold-start": "cold-start users: the video each one liked last was held out as new",
     "new-items": "for videos uploaded today, which viewers should see them?",
     "on-taste": "typed histories: do the lists follow the person's genres, and does a search move them?",
+    "audience": "for one video uploaded today, who is its audience: are its real viewers at the top of all users?",
 }
 TASTE_COLUMNS = {
     "miscalibration": "genre miscalibration (lower is better)",
@@ -52,10 +53,48 @@ def taste_records(result: EvalResult) -> list[dict[str, object]]:
     return records
 
 
+def audience_records(result: EvalResult) -> list[dict[str, object]]:
+    """The audience view's rows, highest AUC first, each metric beside its paired difference from most-active."""
+    records = []
+    for row in sorted(result.view("audience"), key=lambda r: -r.metrics["auc"].value):
+        m, d = row.metrics, row.diffs
+        records.append(
+            {
+                "method": row.method,
+                "encoder": row.encoder,
+                "Recall@10% of users": _fmt(m["recall"]),
+                "AUC": _fmt(m["auc"]),
+                "ΔRecall vs most-active": _fmt(d["recall"]) if "recall" in d else "(reference)",
+                "ΔAUC vs most-active": _fmt(d["auc"]) if "auc" in d else "(reference)",
+            }
+        )
+    return records
+
+
+def audience_reading(result: EvalResult) -> list[str]:
+    rows = result.view("audience")
+    info = result.info.get("views", {}).get("audience", {})
+    strategies = [r for r in rows if r.kind == "strategy"]
+    if not strategies:
+        return []
+    best = max(strategies, key=lambda r: r.metrics["auc"].value)
+    diff = best.diffs.get("recall")
+    said = (
+        f"The audience of a new video ({info.get('videos', '?')} held-out videos, each ranking all "
+        f"{info.get('users', '?')} users): {row_label(best)} puts {best.metrics['recall'].value:.1%} of its real "
+        f"viewers in the top tenth of users, AUC {best.metrics['auc'].value:.3f}"
+    )
+    if diff is not None:
+        said += f"; {_verdict(diff)} the most active viewers first (Recall {_fmt(diff)})"
+    return [said + "."]
+
+
 def table_records(result: EvalResult, view: str) -> list[dict[str, object]]:
     """One flat record per row, intervals written out, for a dataframe or a markdown table."""
     if view == "on-taste":
         return taste_records(result)
+    if view == "audience":
+        return audience_records(result)
     k = result.k_of(view)
     records = []
     for row in sorted(result.view(view), key=lambda r: -r.metrics["ndcg"].value):
@@ -106,6 +145,9 @@ def reading(result: EvalResult) -> list[str]:
             continue
         if view == "on-taste":
             lines += taste_reading(result)
+            continue
+        if view == "audience":
+            lines += audience_reading(result)
             continue
         k = result.k_of(view)
         users = rows[0].users

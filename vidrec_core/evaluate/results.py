@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-EVAL_VERSION = 3
-VIEWS = ("all", "cold-start", "new-items", "on-taste")
+EVAL_VERSION = 4
+VIEWS = ("all", "cold-start", "new-items", "audience", "on-taste")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class ResultRow:
     baseline: str | None = None  # the best baseline of the view this row is compared with
     ndcg_diff: Estimate | None = None  # mean per-user NDCG@k(this) - NDCG@k(baseline)
     seconds: float = 0.0
-    # The on-taste view: per metric, the mean per-user difference from `baseline` (there: the default strategy)
+    # The on-taste and audience views: per metric, the mean paired difference from `baseline` (on taste: the
+    # default strategy, per user; audience: the most-active-viewers baseline, per new video)
     diffs: dict[str, Estimate] = field(default_factory=dict)
 
     def as_dict(self) -> dict:

@@ -41,6 +41,7 @@ from vidrec_core.data.load import open_catalog
 from vidrec_core.data.movielens import derived_log_path, sample_interactions_path
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder
+from vidrec_core.evaluate.audience import audience_rows
 from vidrec_core.evaluate.config import EvalSettings, EvaluationError
 from vidrec_core.evaluate.metrics import (
     PerUser,
@@ -359,6 +360,7 @@ def evaluate(
             continue
         per_user: dict[tuple[str, str], PerUser] = {}
         timings: dict[tuple[str, str], float] = {}
+        new_video_scores: dict[tuple[str, str], np.ndarray] = {}  # the audience view reads the new-items scores
         for method in [*baselines, *strategies]:
             for encoder in ["-"] if method in BASELINES else models:
                 label = f"{view}: {method}" + ("" if encoder == "-" else f" ({encoder})")
@@ -370,7 +372,9 @@ def evaluate(
                     candidates = new_split.candidates if view == "new-items" else None
                     scorer = strategy_scorer(method, data, catalog, contexts[encoder], k, candidates)
                 if view == "new-items":
-                    per = rank_candidates(scorer, data, k, diversity_space, settings.seed)
+                    kept: list[np.ndarray] = []
+                    per = rank_candidates(scorer, data, k, diversity_space, settings.seed, kept)
+                    new_video_scores[(method, encoder)] = np.vstack(kept)
                 else:
                     per = rank_users(scorer, data, n_items, k, diversity_space, novelty_of, settings.seed)
                 per_user[(method, encoder)] = per
@@ -388,6 +392,12 @@ def evaluate(
                 "candidates": len(new_split.candidates),
                 "liked_new_videos": int(sum(len(t) for t in new_split.targets)),
             }
+            plan.say("audience: every user ranked for each new video")
+            kinds = {m: "baseline" if m in BASELINES else "strategy" for m, _ in new_video_scores}
+            audience, info_views["audience"] = audience_rows(
+                new_video_scores, kinds, data, settings.seed, settings.bootstrap
+            )
+            rows += audience
     plan.say("done")
     info = {
         "interactions": _shown_path(interactions),

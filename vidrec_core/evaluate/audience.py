@@ -1,0 +1,121 @@
+"""The audience view: for each held-out new video of the new-items view, every user of that view ranked by how
+strongly a method would recommend it to them. Recall@k of its real viewers (k = 10% of the users) and AUC, per
+video, with bootstrap intervals over videos and paired differences against the most-active-viewers baseline.
+
+A method's scores are made comparable across users by standardising each user's scores over the new videos: a
+person whose scores are all high is not thereby everyone's audience. The baselines the view adds: `random`, and
+`most-active` (people with the longest histories first, the same order for every video).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.stats import rankdata
+
+from vidrec_core.evaluate.metrics import bootstrap_means
+from vidrec_core.evaluate.results import ResultRow
+from vidrec_core.evaluate.split import NewItemsSplit
+
+AUDIENCE_SHARE = 0.1  # the top of the users' ranking read as the audience: 10% of them
+REFERENCE = "most-active"
+AUDIENCE_BASELINES = {
+    "random": "users in a random order (the floor)",
+    REFERENCE: "the most active viewers first (the longest histories), the same order for every video",
+}
+AUDIENCE_METRICS = {
+    "recall": "Recall@10% of users: the share of a new video's real viewers among the top tenth of all users",
+    "auc": "AUC: the chance that a real viewer of the video is ranked above a user who did not watch it",
+}
+
+
+def user_affinity(scores: np.ndarray) -> np.ndarray:
+    """(users, videos) scores standardised within each user's row; a row without spread is all zeros."""
+    scores = np.where(np.isfinite(scores), scores, np.nan)
+    mean = np.nanmean(scores, axis=1, keepdims=True)
+    spread = np.nanstd(scores, axis=1, keepdims=True)
+    standard = (scores - mean) / np.where(spread > 0, spread, 1.0)
+    return np.nan_to_num(standard, nan=-1e9)
+
+
+def viewers_of(split: NewItemsSplit) -> np.ndarray:
+    """(users, videos) True where the user liked the new video."""
+    column = {int(v): n for n, v in enumerate(split.candidates)}
+    watched = np.zeros((len(split.users), len(split.candidates)), dtype=bool)
+    for row, targets in enumerate(split.targets):
+        watched[row, [column[int(t)] for t in targets if int(t) in column]] = True
+    return watched
+
+
+def per_video(affinity: np.ndarray, watched: np.ndarray, seed: int) -> dict[str, np.ndarray]:
+    """Recall@k and AUC for every video with at least one viewer and one non-viewer (in that order of columns)."""
+    users = affinity.shape[0]
+    k = max(1, math.ceil(AUDIENCE_SHARE * users))
+    usable = np.flatnonzero(watched.any(axis=0) & (~watched).any(axis=0))
+    recall, auc = np.zeros(len(usable)), np.zeros(len(usable))
+    tie_break = np.random.default_rng([seed, 11]).random(users)
+    for n, video in enumerate(usable):
+        column, real = affinity[:, video], watched[:, video]
+        top = np.lexsort((tie_break, -column))[:k]
+        recall[n] = real[top].sum() / min(real.sum(), k)
+        ranks = rankdata(column)  # ties share their mean rank
+        positives = real.sum()
+        auc[n] = (ranks[real].sum() - positives * (positives + 1) / 2) / (positives * (users - positives))
+    return {"recall": recall, "auc": auc}
+
+
+def baseline_affinity(name: str, split: NewItemsSplit, seed: int) -> np.ndarray:
+    users, videos = len(split.users), len(split.candidates)
+    if name == "random":
+        return np.random.default_rng([seed, 12]).random((users, videos))
+    activity = np.array([len(h) for h in split.histories], dtype=np.float64)
+    return np.repeat(activity[:, None], videos, axis=1)
+
+
+def audience_rows(
+    scores: dict[tuple[str, str], np.ndarray],
+    kinds: dict[str, str],
+    split: NewItemsSplit,
+    seed: int,
+    bootstrap: int,
+) -> tuple[list[ResultRow], dict]:
+    """One row per method (and the view's own baselines), each metric beside its paired difference from
+    most-active; and the view's info. `scores`: (method, encoder) -> (users, videos) raw scores of the new
+    videos."""
+    watched = viewers_of(split)
+    measured = {
+        (name, "-"): per_video(baseline_affinity(name, split, seed), watched, seed) for name in AUDIENCE_BASELINES
+    }
+    for key, matrix in scores.items():
+        measured[key] = per_video(user_affinity(matrix), watched, seed)
+    videos = len(next(iter(measured.values()))["auc"])
+    info = {
+        "users": len(split.users),
+        "videos": videos,
+        "k": max(1, math.ceil(AUDIENCE_SHARE * len(split.users))),
+        "compared_with": REFERENCE,
+    }
+    if videos == 0:
+        return [], info
+    samples = np.random.default_rng([seed, 13]).integers(0, videos, (bootstrap, videos))
+    reference = measured[(REFERENCE, "-")]
+    rows = []
+    for (method, encoder), values in measured.items():
+        metrics = {name: bootstrap_means(values[name], samples) for name in AUDIENCE_METRICS}
+        diffs = {}
+        if (method, encoder) != (REFERENCE, "-"):
+            diffs = {name: bootstrap_means(values[name] - reference[name], samples) for name in AUDIENCE_METRICS}
+        rows.append(
+            ResultRow(
+                view="audience",
+                method=method,
+                kind="baseline" if method in AUDIENCE_BASELINES else kinds.get(method, "strategy"),
+                encoder=encoder,
+                users=len(split.users),
+                metrics=metrics,
+                baseline=REFERENCE if diffs else None,
+                diffs=diffs,
+            )
+        )
+    return rows, info
