@@ -21,7 +21,7 @@ from vidrec_core.core.vectors import closeness_floor
 from vidrec_core.data.interactions import load_interactions
 from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import is_sample, open_catalog
-from vidrec_core.data.movielens import sample_interactions_path
+from vidrec_core.data.movielens import sample_log
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.queries import QueryEmbedder
@@ -185,6 +185,7 @@ class Recommender:
         likes: np.ndarray | None = None,
         fusion: FusionChoice | None = None,
         index: VectorIndex | None = None,
+        lexical: LexicalIndex | None = None,
     ):
         if item_vectors.shape != (len(catalog), encoder.dim):
             raise ValueError(
@@ -201,6 +202,10 @@ class Recommender:
         self.likes = likes
         self.fusion = fusion
         self.index = index
+        if lexical is not None:  # built elsewhere, e.g. on a thread while the rest loaded (the app's cold start)
+            if lexical.catalog is not catalog:
+                raise ValueError("The lexical index must be built on this recommender's catalog.")
+            self.lexical = lexical
 
     @cached_property
     def popularity(self) -> np.ndarray:
@@ -473,10 +478,8 @@ def load_viewing(catalog: Catalog, interactions: str | Path | None = None) -> Vi
     if interactions is None:
         if not is_sample(catalog):
             return None
-        try:
-            interactions = sample_interactions_path()
-        except VidrecError:
-            return None
+        log = sample_log(catalog)
+        return None if log is None else viewing_from_log(log, len(catalog))
     return viewing_from_log(load_interactions(interactions, catalog), len(catalog))
 
 
@@ -514,8 +517,10 @@ def assemble_recommender(
     index: VectorIndex | None,
     viewing: Viewing | None,
     learned: LearnedModel | UnavailableModel,
+    lexical: LexicalIndex | None = None,
 ) -> Recommender:
-    """One wiring of a catalog's pieces: the command line loads them here, the app caches each one separately."""
+    """One wiring of a catalog's pieces: the command line loads them here, the app caches each one separately (and
+    builds the catalog's `lexical` index on a thread meanwhile)."""
     return Recommender(
         catalog,
         vectors,
@@ -525,6 +530,7 @@ def assemble_recommender(
         likes=viewing.likes if viewing else None,
         fusion=find_fusion_weights(catalog.name, encoder.name),
         index=index,
+        lexical=lexical,
     )
 
 

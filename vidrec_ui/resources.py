@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import gc
+import importlib
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import streamlit as st
@@ -13,17 +15,19 @@ from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.core.settings import CATALOG, extra_catalog
 from vidrec_core.data.embed_kept import embed_job_key
 from vidrec_core.data.kept import KeptCatalog, KeptCatalogs, is_kept_catalog
+from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import open_catalog
 from vidrec_core.data.personas import Persona, load_personas
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
-from vidrec_core.embed.registry import DEFAULT_ENCODER, get_encoder, label
+from vidrec_core.embed.registry import DEFAULT_ENCODER, label, lazy_encoder
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.collaborative import Viewing
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.recommender import Recommender, assemble_recommender, catalog_vectors, load_learned, load_viewing
 from vidrec_ui.jobs import follow_jobs, job_runner
+from vidrec_ui.model_loading import model_loading_note
 from vidrec_ui.notices import say
 from vidrec_ui.retrieval import SessionRecommender, session_mode
 from vidrec_ui.text import md_escape
@@ -71,12 +75,24 @@ def kept_catalog_at(path: str) -> KeptCatalog | None:
 
 @st.cache_resource(show_spinner="Loading the language model…")
 def cached_encoder(model: str) -> Encoder:
-    return get_encoder(model)
+    """A registered model loads in the background (`model_loading`): a first list needs only stored vectors. Once
+    loaded, its objects are frozen out of the garbage collector's walks, as the recommender's are."""
+    return lazy_encoder(model, then=gc.freeze)
 
 
 @st.cache_resource(show_spinner="Reading the catalog…", max_entries=8)
 def cached_catalog(path: str) -> Catalog:
     return open_catalog(None if path == str(SAMPLE_CATALOG) else path)  # the sample choice is the sample
+
+
+def warm_lexical(catalog: Catalog) -> LexicalIndex:
+    """The catalog's words and names index, built, with the scikit-learn parts a first answer imports on its way (the
+    text prior's ridge regression, the tastes' clustering): about a second of imports on a 2-core machine, on this
+    thread rather than the page's."""
+    lexical = LexicalIndex(catalog).warm()
+    for module in ("sklearn.cluster", "sklearn.linear_model", "sklearn.metrics"):
+        importlib.import_module(module)
+    return lexical
 
 
 @st.cache_resource(show_spinner="Learning what viewers watch together…", max_entries=8)
@@ -88,10 +104,13 @@ def cached_viewing(path: str) -> Viewing | None:
 def cached_recommender(path: str, model: str) -> Recommender:
     catalog = cached_catalog(path)
     encoder = cached_encoder(model)
-    vectors, _, index = catalog_vectors(catalog, encoder)  # memory-mapped when the catalog has a vector index
-    recommender = assemble_recommender(
-        catalog, encoder, vectors, index, cached_viewing(path), cached_learned(path, model)
-    )
+    # The words and names index (about half of a first answer's work) is built on a thread meanwhile: the viewing
+    # model's matrix inverse and the file reads below leave Python's interpreter lock free for it.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="vidrec-lexical") as pool:
+        lexical = pool.submit(warm_lexical, catalog)
+        vectors, _, index = catalog_vectors(catalog, encoder)  # memory-mapped when the catalog has a vector index
+        viewing, learned = cached_viewing(path), cached_learned(path, model)
+        recommender = assemble_recommender(catalog, encoder, vectors, index, viewing, learned, lexical.result())
     if STRATEGIES[recommender.default_strategy.name].reads_fusion:
         _ = recommender.fusion_scorer  # the words and names index, built once here rather than on the first edit
     _ = recommender.genres, recommender.meaning_floor  # the genre centres and names, read once per server
@@ -140,5 +159,6 @@ def current_recommender() -> Recommender | None:
     except VidrecError as exc:
         say(exc.notice, st.error)
         return None
+    model_loading_note(shared.encoder)
     mode = session_mode()
     return shared if mode == "auto" else SessionRecommender(shared, mode)  # type: ignore[return-value]

@@ -11,6 +11,7 @@ SAMPLE_DIR = REPO_ROOT / "sample_data"
 SAMPLE_CATALOG = SAMPLE_DIR / "movies.parquet"
 SAMPLE_EMBEDDINGS_DIR = SAMPLE_DIR / "embeddings"
 SAMPLE_PERSONAS = SAMPLE_DIR / "personas.json"
+SAMPLE_CUTS = SAMPLE_DIR / "lexical" / "jieba_cuts.json"  # jieba's cuts of the sample's texts with Chinese in them
 SHIPPED_EVALUATION = SAMPLE_DIR / "interactions" / "evaluation_default.json"  # `vidrec evaluate` on the sample
 
 

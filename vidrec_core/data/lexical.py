@@ -2,13 +2,17 @@
 
 A sentence encoder blurs exact evidence: two films by the same director, or with the same lead actor, are not
 necessarily close in meaning, yet they are what a viewer follows. So names are kept as whole tokens ("Christopher
-Nolan" is one token, never "Christopher" + "Nolan"), scored with BM25 (`bm25s`), beside the dense model.
+Nolan" is one token, never "Christopher" + "Nolan"), scored with BM25 (as `bm25s` scores, `bm25_weights`), beside the
+dense model.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib.metadata
+import json
 import logging
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -18,7 +22,9 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 
+from vidrec_core.core.paths import SAMPLE_CUTS
 from vidrec_core.data.schema import Catalog
+from vidrec_core.embed.store import text_hash
 
 # The people/creator fields a catalog may have (canonical columns), in the order they are shown.
 PEOPLE_FIELDS = ("director", "cast", "creator")
@@ -31,11 +37,22 @@ def _identity(doc: list[str]) -> list[str]:
     return doc
 
 
+_NON_WORD = re.compile(r"\W+")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def person_key(name: str) -> str:
-    """One token per person: case and accents folded, everything but letters and digits joined by '_'."""
-    text = unicodedata.normalize("NFKD", str(name))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return re.sub(r"\W+", "_", text).strip("_")
+    """One token per person: case and accents folded, everything but letters and digits joined by '_'.
+
+    Remembered, and ASCII names skip the Unicode folding (it changes nothing in ASCII): the sample's 60,000 cast,
+    crew and keyword cells took 0.9 s of a cold start's first list, most of them names seen before."""
+    text = str(name)
+    if text.isascii():
+        text = text.casefold()
+    else:
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return _NON_WORD.sub("_", text).strip("_")
 
 
 def split_names(value: object) -> list[str]:
@@ -63,12 +80,34 @@ def words(text: str) -> list[str]:
     word splitter: retrieval (`tokenize`) and cluster naming (`explore.naming`) filter its output their own way."""
     text = str(text)
     if _CJK.search(text):
-        import jieba
-
-        jieba.setLogLevel(logging.WARNING)
-        pieces = [w.strip().lower() for w in jieba.lcut(text)]
+        pieces = [w.strip().lower() for w in jieba_cut(text)]
         return [w for w in pieces if w and (_CJK.search(w) or _WORD.fullmatch(w))]
     return _WORD.findall(text.lower())
+
+
+def jieba_cut(text: str) -> list[str]:
+    """jieba's cut of a text: the stored cut for the sample's texts, else jieba's own. Loading jieba's dictionary
+    takes about a second, for the sample's two overviews with Chinese in them, on every cold start."""
+    stored = _stored_cuts().get(text_hash(text))
+    if stored is not None:
+        return list(stored)
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.lcut(text)
+
+
+@functools.cache
+def _stored_cuts() -> dict[str, list[str]]:
+    """The shipped cuts (`scripts/cut_sample_texts.py`), by text hash: used only with the jieba they were made with,
+    since another version's dictionary may cut differently."""
+    try:
+        stored = json.loads(SAMPLE_CUTS.read_text(encoding="utf-8"))
+        if stored["jieba"] != importlib.metadata.version("jieba"):
+            return {}
+        return {h: list(cut) for h, cut in stored["cuts"].items()}
+    except (OSError, ValueError, KeyError, TypeError, importlib.metadata.PackageNotFoundError):
+        return {}
 
 
 def tokenize(text: str) -> list[str]:
@@ -117,26 +156,38 @@ class FieldIndex:
 
     @staticmethod
     def build(name: str, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> FieldIndex:
-        import bm25s
-
         vocabulary: dict[str, int] = {}
         for doc in documents:
             for token in doc:
                 vocabulary.setdefault(token, len(vocabulary))
         n_docs = len(documents)
-        rows = np.repeat(np.arange(n_docs), [len(d) for d in documents])
+        lengths = np.array([len(d) for d in documents], dtype=np.int64)
+        rows = np.repeat(np.arange(n_docs), lengths)
         cols = np.fromiter((vocabulary[t] for d in documents for t in d), dtype=np.int64, count=len(rows))
         counts = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(n_docs, len(vocabulary)))
         counts.sum_duplicates()
         if not vocabulary:
             return FieldIndex(name, vocabulary, sp.csr_matrix((n_docs, 0), dtype=np.float32), counts)
-        retriever = bm25s.BM25(k1=k1, b=b)
-        ids = [[vocabulary[t] for t in doc] for doc in documents]
-        scores = retriever.build_index_from_ids(list(range(len(vocabulary))), ids, show_progress=False)
-        weights = sp.csc_matrix(
-            (scores["data"], scores["indices"], scores["indptr"]), shape=(n_docs, len(vocabulary))
-        ).tocsr()
-        return FieldIndex(name, vocabulary, weights.astype(np.float32), counts)
+        return FieldIndex(name, vocabulary, bm25_weights(counts, lengths, k1, b), counts)
+
+
+def bm25_weights(counts: sp.csr_matrix, lengths: np.ndarray, k1: float, b: float) -> sp.csr_matrix:
+    """Each term's BM25 score in each document (Lucene's idf), as `bm25s.BM25.build_index_from_ids` computes it, bit
+    for bit: the same float64 arithmetic, element by element, rounded to float32 (tests/unit/test_lexical_bm25.py
+    holds bm25s to it). Whole arrays instead of bm25s' loop over documents, and no numba import: about half a second
+    of a cold start's first list. `counts`: canonical (documents x vocabulary) term counts; `lengths`: tokens per
+    document."""
+    n_docs = counts.shape[0]
+    average = lengths.mean()  # float64, as bm25s takes it
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])  # documents holding each term
+    seen, term_seen = np.unique(frequency, return_inverse=True)
+    idf_seen = np.array([math.log(1 + (n_docs - df + 0.5) / (df + 0.5)) for df in seen.tolist()])  # Python floats
+    idf = idf_seen[term_seen].astype(np.float32)
+    norm = k1 * ((1 - b) + b * lengths / average)  # per document
+    tf = counts.data.astype(np.float64)
+    tfc = tf / (np.repeat(norm, np.diff(counts.indptr)) + tf)
+    scores = (idf[counts.indices].astype(np.float64) * tfc).astype(np.float32)
+    return sp.csr_matrix((scores, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
 
 
 class LexicalIndex:
@@ -144,6 +195,13 @@ class LexicalIndex:
 
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
+
+    def warm(self) -> LexicalIndex:
+        """Build now what every fusion answer reads (the words' TF-IDF, the people and keyword indexes, the genres,
+        the names' first words), rather than on a first answer: the app does it on a thread while the viewing model
+        is fitted, whose matrix inverse leaves Python's interpreter lock free."""
+        _ = self.tfidf, self.people, self.person_vocabulary, self.keywords, self.genres
+        return self
 
     @cached_property
     def text_tokens(self) -> list[list[str]]:

@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
 _AKA = re.compile(r"^\s*(a\.?k\.?a\.?|aka)\s+", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[^\w\s]")
 _ARTICLE_SUFFIX = re.compile(r"^(.*),\s*(the|a|an|le|la|les|l'|el|il|der|die|das)$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_title(title: str) -> str:
-    """Lower-case, accents and punctuation folded, "Matrix, The" read as "the matrix"."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().strip()
+    """Lower-case, accents and punctuation folded, "Matrix, The" read as "the matrix".
+
+    Remembered, and ASCII titles skip the Unicode folding (it changes nothing in ASCII): matching the sample's
+    MovieLens log and its own titles normalises about 30,000 titles on a cold start, many of them twice."""
+    text = title
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = text.lower().strip()
     match = _ARTICLE_SUFFIX.match(text)
     if match:
         text = f"{match.group(2)} {match.group(1)}"
     text = text.replace("&", " and ")
-    text = re.sub(r"[^\w\s]", " ", text)
+    text = _PUNCTUATION.sub(" ", text)
     return " ".join(text.split())
 
 

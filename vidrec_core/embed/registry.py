@@ -19,6 +19,7 @@ from vidrec_core.embed.encoders import (
     SentenceTransformerEncoder,
     minilm_encoder,
 )
+from vidrec_core.embed.lazy import LazyEncoder
 
 DEFAULT_ENCODER = "minilm"  # what the app, the command line and kept catalogs use unless told otherwise
 FAKE = "fake"
@@ -85,6 +86,16 @@ def get_encoder(name: str = DEFAULT_ENCODER, device: str = "cpu") -> Encoder:
         dim = key.split("-")[-1]
         return FakeEncoder(int(dim) if dim.isdigit() else 64)
     return SentenceTransformerEncoder(key, device=device)
+
+
+def lazy_encoder(name: str = DEFAULT_ENCODER, device: str = "cpu", then: Callable[[], None] | None = None) -> Encoder:
+    """A registered encoder as a `LazyEncoder` (name and dimension now, the model when started or first used, then
+    `then()`), so a server answers from stored vectors while the model loads; a fake or a local path loads at once,
+    as `get_encoder` does."""
+    spec = find(name)
+    if spec is None:
+        return get_encoder(name, device)
+    return LazyEncoder(spec.model_id, spec.dim, lambda: spec.factory(device), spec.max_tokens, then)
 
 
 def encoder_id(name: str) -> str:

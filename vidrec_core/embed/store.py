@@ -136,6 +136,15 @@ class EmbeddingStore:
                 break
         return got[wanted.get_indexer(pd.Index(hashes, dtype=object))] if len(hashes) else np.zeros(0, dtype=bool)
 
+    def vectors_by_hash(self) -> dict[str, np.ndarray]:
+        """Every vector the store holds for this model, by text hash (a shard read earlier wins): for small stores
+        read once and probed on every edit, such as the stored query vectors."""
+        out: dict[str, np.ndarray] = {}
+        for hashes, vectors in self._shards():
+            for h, vector in zip(hashes.tolist(), vectors.astype(np.float32), strict=True):
+                out.setdefault(h, vector)
+        return out
+
     def _shards(self):
         for path in self._shard_paths():
             shard = self._read(path)
@@ -165,17 +174,27 @@ class EmbeddingStore:
         return final
 
 
-def write_embedding_file(path: Path, model_name: str, hashes: Sequence[str], vectors: np.ndarray) -> None:
-    """float16 is enough for cosine ranking and halves the size. Not atomic by itself: the store writes through
-    `atomic_path`."""
+def write_embedding_file(
+    path: Path, model_name: str, hashes: Sequence[str], vectors: np.ndarray, dtype: type = np.float16
+) -> None:
+    """float16 is enough for cosine ranking and halves the size (stored query vectors keep float32: they stand for
+    the model's own answer, bit for bit). Not atomic by itself: the store writes through `atomic_path`."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as handle:
         np.savez_compressed(
             handle,
             model=np.array(model_name),
             hashes=np.asarray(hashes, dtype="U32"),
-            vectors=np.asarray(vectors, dtype=np.float16),
+            vectors=np.asarray(vectors, dtype=dtype),
         )
+
+
+def stored_queries_file(model_name: str) -> Path:
+    """The shipped vectors of typed texts for one model: the sample personas' lines and the sample's genre names, as
+    the app's query path reads them (`scripts/embed_queries.py`). float32, keyed by `text_hash` like the catalog's,
+    but apart from them: a query's vector is the model's answer for it in the batch the app reads it in, and the
+    catalog's shipped vectors are float16."""
+    return SAMPLE_EMBEDDINGS_DIR / "queries" / f"{model_slug(model_name)}.npz"
 
 
 def embed_texts(
