@@ -26,7 +26,7 @@ def test_page_shows_the_shipped_result_with_tables_chart_and_reading():
     assert shipped is not None, "sample_data/interactions/evaluation_default.json is missing or unreadable"
     at = open_page()
     assert at.title[0].value == "Evaluate"
-    assert len(at.dataframe) == 4  # all users, cold start, new videos, on taste
+    assert len(at.dataframe) == 5  # all users, cold start, new videos, their audience, on taste
     table = at.dataframe[0].value
     assert {"method", "encoder", "users", "NDCG@10"} <= set(table.columns)
     assert set(table["method"]) == {r.method for r in shipped.view("all")}
@@ -36,7 +36,11 @@ def test_page_shows_the_shipped_result_with_tables_chart_and_reading():
     assert "For videos uploaded today, which viewers should see them" in text
     new_videos = at.dataframe[2].value
     assert {"Recall@20", "NDCG@20"} <= set(new_videos.columns)
-    taste = at.dataframe[3].value
+    audience = at.dataframe[3].value  # each new video ranking every user; compared with the most active first
+    assert {"Recall@10% of users", "AUC", "ΔAUC vs most-active"} <= set(audience.columns)
+    assert {"random", "most-active", "fusion"} <= set(audience["method"])
+    assert "The audience of a new video" in text
+    taste = at.dataframe[4].value
     assert {"genre miscalibration (lower is better)", "on-taste share", "search response (picks of 10)"} <= set(
         taste.columns
     )
