@@ -5,6 +5,7 @@ The app and the command line both go through `Recommender` (and `load_recommende
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -532,6 +533,16 @@ def assemble_recommender(
         index=index,
         lexical=lexical,
     )
+
+
+def warm_lexical(catalog: Catalog) -> LexicalIndex:
+    """The catalog's words and names index, built, with the scikit-learn parts a first answer imports on its way (the
+    text prior's ridge regression, the tastes' clustering; scikit-learn's import alone is about 1.3 s here): the app
+    runs it on a thread while the viewing model is fitted, and passes it to `assemble_recommender`."""
+    lexical = LexicalIndex(catalog).warm()
+    for module in ("sklearn.cluster", "sklearn.linear_model", "sklearn.metrics"):
+        importlib.import_module(module)
+    return lexical
 
 
 def load_learned(catalog: Catalog, encoder: Encoder) -> LearnedModel | UnavailableModel:

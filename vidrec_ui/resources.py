@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import importlib
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -15,7 +14,6 @@ from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.core.settings import CATALOG, extra_catalog
 from vidrec_core.data.embed_kept import embed_job_key
 from vidrec_core.data.kept import KeptCatalog, KeptCatalogs, is_kept_catalog
-from vidrec_core.data.lexical import LexicalIndex
 from vidrec_core.data.load import open_catalog
 from vidrec_core.data.personas import Persona, load_personas
 from vidrec_core.data.schema import Catalog
@@ -25,7 +23,14 @@ from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.collaborative import Viewing
 from vidrec_core.profile.registry import STRATEGIES
-from vidrec_core.recommender import Recommender, assemble_recommender, catalog_vectors, load_learned, load_viewing
+from vidrec_core.recommender import (
+    Recommender,
+    assemble_recommender,
+    catalog_vectors,
+    load_learned,
+    load_viewing,
+    warm_lexical,
+)
 from vidrec_ui.jobs import follow_jobs, job_runner
 from vidrec_ui.model_loading import model_loading_note
 from vidrec_ui.notices import say
@@ -83,16 +88,6 @@ def cached_encoder(model: str) -> Encoder:
 @st.cache_resource(show_spinner="Reading the catalog…", max_entries=8)
 def cached_catalog(path: str) -> Catalog:
     return open_catalog(None if path == str(SAMPLE_CATALOG) else path)  # the sample choice is the sample
-
-
-def warm_lexical(catalog: Catalog) -> LexicalIndex:
-    """The catalog's words and names index, built, with the scikit-learn parts a first answer imports on its way (the
-    text prior's ridge regression, the tastes' clustering): about a second of imports on a 2-core machine, on this
-    thread rather than the page's."""
-    lexical = LexicalIndex(catalog).warm()
-    for module in ("sklearn.cluster", "sklearn.linear_model", "sklearn.metrics"):
-        importlib.import_module(module)
-    return lexical
 
 
 @st.cache_resource(show_spinner="Learning what viewers watch together…", max_entries=8)
