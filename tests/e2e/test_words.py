@@ -47,7 +47,7 @@ PAGES: dict[str, str] = {
     "Compare A/B": "Videos in both lists",
     "Catalog": "Select a row to see its details",
     "Data": "Kept catalogs",
-    "Map & clusters": "Select a cluster to list its videos",
+    "Map & clusters": "Select a cluster to open it into its parts",
     "Evaluate": "What it says",  # the shipped result: nothing is computed
 }
 
