@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from vidrec_core.core.notice import detail_of
 from vidrec_core.core.paths import REPO_ROOT
 from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel, find_learned_model, shipped_artefact_path
@@ -50,7 +51,8 @@ def test_train_command_on_a_small_subset_writes_an_artefact(tmp_path):
         refused = find_learned_model("0" * 32, "mine", summary["encoder"])
     finally:
         del os.environ["VIDREC_LEARNED_MODEL"]
-    assert isinstance(refused, UnavailableModel) and "trained for another catalog" in refused.reason
+    assert isinstance(refused, UnavailableModel) and "does not fit this catalog" in refused.reason
+    assert "trained for another catalog" in detail_of(refused.reason)  # the why, for engineers
 
 
 def test_the_shipped_model_answers_a_persona():
