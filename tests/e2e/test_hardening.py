@@ -97,7 +97,8 @@ def test_a_page_url_opened_first_on_a_fresh_server_keeps_the_app_around_it(brows
         page.set_default_timeout(120_000)
         page.goto(f"{url}/clusters")
         expect(page.get_by_text("Genre agreement")).to_be_visible()
-        expect(page.get_by_text("Language model")).to_be_visible()  # the app's sidebar is there
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Language model", exact=True)).to_be_visible()  # the app's sidebar is there
         expect(page.get_by_role("link", name="Map & clusters")).to_be_visible()  # and its navigation
         assert page.get_by_role("link", name="clusters", exact=True).count() == 0  # not the file-name fallback
         context.close()
