@@ -136,7 +136,8 @@ class TitleYearIndex:
         if written and year is None:
             title, year = written.group(1), int(written.group(2))
         ambiguous = False
-        for key in title_keys(title):
+        keys = title_keys(title)  # read twice below: normalised once
+        for key in keys:
             if year is not None:
                 rows = self._by_title_year.get((key, year), [])
                 if len(rows) == 1:
@@ -148,7 +149,7 @@ class TitleYearIndex:
                     return rows[0], None
                 ambiguous |= len(rows) > 1
         if year is not None and not ambiguous:
-            for key in title_keys(title):
+            for key in keys:
                 rows = self._by_title_year.get((key, year - 1), []) + self._by_title_year.get((key, year + 1), [])
                 if len(rows) == 1:
                     return rows[0], MATCHED_YEAR_ONE_OFF

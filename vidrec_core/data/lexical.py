@@ -40,12 +40,12 @@ def _identity(doc: list[str]) -> list[str]:
 _NON_WORD = re.compile(r"\W+")
 
 
-@functools.lru_cache(maxsize=1 << 16)
 def person_key(name: str) -> str:
     """One token per person: case and accents folded, everything but letters and digits joined by '_'.
 
-    Remembered, and ASCII names skip the Unicode folding (it changes nothing in ASCII): the sample's 60,000 cast,
-    crew and keyword cells took 0.9 s of a cold start's first list, most of them names seen before."""
+    ASCII names skip the Unicode folding (it changes nothing in ASCII); `person_keys` remembers the names of one
+    build: the sample's 60,000 cast, crew and keyword cells took 0.9 s of a cold start's first list, most of them
+    names seen before."""
     text = str(name)
     if text.isascii():
         text = text.casefold()
@@ -53,6 +53,22 @@ def person_key(name: str) -> str:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return _NON_WORD.sub("_", text).strip("_")
+
+
+def person_keys(cells: Iterable[Iterable[str]]) -> list[list[str]]:
+    """Each cell's names as person keys, each distinct name keyed once (a plain dict of strings, dropped after the
+    build: nothing long-lived for the garbage collector to walk)."""
+    keys: dict[str, str] = {}
+    out = []
+    for names in cells:
+        row = []
+        for name in names:
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = person_key(name)
+            row.append(key)
+        out.append(row)
+    return out
 
 
 def split_names(value: object) -> list[str]:
@@ -240,7 +256,7 @@ class LexicalIndex:
         frame = self.catalog.frame
         if field not in frame.columns:
             return [[] for _ in range(len(frame))]
-        return [[person_key(n) for n in split_names(v)] for v in frame[field]]
+        return person_keys(split_names(v) for v in frame[field])
 
     @cached_property
     def people(self) -> dict[str, FieldIndex]:
@@ -260,7 +276,7 @@ class LexicalIndex:
     @cached_property
     def keywords(self) -> FieldIndex:
         frame = self.catalog.frame
-        return FieldIndex.build("keywords", [[person_key(k) for k in ks] for ks in frame["keywords"]])
+        return FieldIndex.build("keywords", person_keys(frame["keywords"]))
 
     @cached_property
     def genres(self) -> sp.csr_matrix:
