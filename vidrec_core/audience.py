@@ -1,10 +1,12 @@
 """The audience of a video that is not in the catalog yet: where it lands (its nearest videos and group) and which
-viewers of the log the no-log default (`fusion`: meaning, genres, people, words and year read from the text) would
-recommend it to, and which sample personas would get it in their top 10.
+viewers of the log are most likely to watch it, and which sample personas would get it in their top 10.
 
 The video joins a copy of the catalog as one more row, so it is read exactly as an uploaded video would be. Each
 viewer's affinity is the share of a fixed, seeded reference set of catalog videos that the new video outscores for
-that viewer's recent liked videos: a number on one scale for every viewer, whatever their history's length.
+that viewer's recent liked videos under the no-log default (`fusion`: meaning, genres, people, words and year read from
+the text): a number on one scale for every viewer, whatever their history's length. Who is likely to watch it reads
+that affinity beside how much each viewer watches (`likely_to_watch`), the ranking the evaluation's audience view
+measures.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.data.personas import Persona
@@ -31,6 +34,18 @@ RECENT = 20  # a viewer's most recent liked videos read as their history
 NEIGHBOURS = 10
 MIN_GENRE_SHARE = 0.05  # of the audience's likes: a genre below it says little about them
 DEFAULT_CUTOFF = 0.5  # an audience member ranks the video above this share of the reference videos (upper half)
+
+
+def likely_to_watch(outscored: np.ndarray, liked: np.ndarray, compared: int) -> np.ndarray:
+    """How likely each viewer is to watch a video, on a log-odds-like scale: how much they watch (the log of their
+    liked videos) plus how much they would prefer it (the share of `compared` other videos it outscores for them, on
+    the normal scale, so a top-1% fit counts more than a top-10% one).
+
+    Either alone ranks worse: the most active viewers first misses a niche video's fans; affinity alone puts a
+    viewer of five films beside one of five hundred (the evaluation's audience view, docs/evaluation.md)."""
+    edge = 0.5 / max(compared, 1)
+    share = np.clip(np.asarray(outscored, dtype=np.float64), edge, 1.0 - edge)
+    return np.log(np.maximum(np.asarray(liked, dtype=np.float64), 1.0)) + ndtri(share)
 
 
 @dataclass(frozen=True)
@@ -87,7 +102,7 @@ class Audience:
     video: NewVideo
     vector: np.ndarray
     nearest: list[tuple[int, float]]  # catalog rows and similarities, closest first
-    viewers: pd.DataFrame  # user_id, affinity (0-1), liked (videos in their log), most affine first
+    viewers: pd.DataFrame  # user_id, affinity (0-1), liked (videos in their log), likely (to watch), likeliest first
     personas: dict[str, int | None] = field(default_factory=dict)  # persona -> its place in their top 10, or None
 
     def audience(self, cutoff: float = DEFAULT_CUTOFF) -> pd.DataFrame:
@@ -105,7 +120,12 @@ class Audience:
             "cutoff": cutoff,
             "audience_size": len(chosen),
             "audience": [
-                {"user_id": str(r.user_id), "affinity": round(float(r.affinity), 4), "liked": int(r.liked)}
+                {
+                    "user_id": str(r.user_id),
+                    "affinity": round(float(r.affinity), 4),
+                    "liked": int(r.liked),
+                    "likely": round(float(r.likely), 4),
+                }
                 for r in chosen.head(shown).itertuples()
             ],
             "personas_top10": {name: place for name, place in self.personas.items() if place is not None},
@@ -133,7 +153,8 @@ def viewer_affinity(
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Per viewer of the log, the share of the reference videos the new video outscores for their recent likes."""
+    """Per viewer of the log, the share of the reference videos the new video outscores for their recent likes, and
+    how likely they are to watch it (`likely_to_watch`), likeliest first."""
     catalog, context = recommender.catalog, recommender.context()
     scorer = context.fusion
     if scorer is None:
@@ -157,7 +178,8 @@ def viewer_affinity(
         if progress is not None and n % 50 == 0:
             progress(n, len(positives))
     frame = pd.DataFrame({"user_id": users, "affinity": affinity, "liked": liked})
-    return frame.sort_values(["affinity", "liked"], ascending=[False, False], kind="stable").reset_index(drop=True)
+    frame["likely"] = likely_to_watch(frame["affinity"].to_numpy(), frame["liked"].to_numpy(), len(candidates) - 1)
+    return frame.sort_values(["likely", "affinity"], ascending=[False, False], kind="stable").reset_index(drop=True)
 
 
 def persona_places(recommender: Recommender, personas: Mapping[str, Persona], k: int = 10) -> dict[str, int | None]:
@@ -181,7 +203,7 @@ def find_audience(
     vector = extended.items[row]
     similarity = recommender.items @ vector
     nearest = [(int(i), float(similarity[i])) for i in np.argsort(-similarity)[:NEIGHBOURS]]
-    viewers = pd.DataFrame(columns=["user_id", "affinity", "liked"])
+    viewers = pd.DataFrame(columns=["user_id", "affinity", "liked", "likely"])
     if positives:
         viewers = viewer_affinity(extended, row, positives, progress=progress)
     return Audience(video, vector, nearest, viewers, persona_places(extended, personas))

@@ -134,6 +134,20 @@ def audience_report(recommender: Recommender, found: Audience, clusters: Cluster
             "a fixed sample of the catalog's videos, reading their 20 most recent likes.",
         )
         if len(chosen):
+            st.caption("Likeliest to watch it first: how much they watch, and how well it suits them.")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "viewer": chosen["user_id"].head(10).astype(str),
+                        "videos liked": chosen["liked"].head(10).astype(int),
+                        "ranks it above": [f"{a:.0%} of the catalog" for a in chosen["affinity"].head(10)],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+                key="new_video_viewers",
+            )
+        if len(chosen):
             shared = what_they_share(catalog, positives, list(chosen["user_id"]))
             if len(shared):
                 st.markdown(

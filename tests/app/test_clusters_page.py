@@ -192,3 +192,21 @@ def test_a_typed_new_video_lands_on_the_map_with_an_audience_and_personas(at: Ap
     audience = next(m for m in at.metric if m.label == "Likely audience")
     assert int(audience.value.split(" of ")[0].replace(",", "")) > 0
     assert "What they have in common" in said and "Science Fiction" in said
+    viewers = next(d.value for d in at.dataframe if "videos liked" in d.value.columns)
+    assert 0 < len(viewers) <= 10 and viewers["ranks it above"].str.endswith("of the catalog").all()
+
+
+def test_without_a_log_the_page_says_what_it_cannot_show_and_the_personas_stand_in(tmp_path, monkeypatch):
+    from tests.app.helpers import finish_jobs
+
+    app = finish_jobs(open_map(monkeypatch, uploaded_catalog(tmp_path, 12)))
+    assert not app.exception, app.exception
+    assert "This catalog has no viewing log, so the map shows what the catalog holds" in unescaped(app.caption)
+    app.text_input(key="new_video_title").input("Rocket Crew")
+    app.text_area(key="new_video_overview").input("A story about space and the crew of a rocket.")
+    app.button[[b.label for b in app.button].index("Find its audience")].click().run()
+    assert not app.exception, app.exception
+    assert "no viewers to rank: the sample personas below stand in" in unescaped(app.info)
+    said = unescaped(app.markdown)
+    assert "Sample personas with it in their top 10" in said or "No sample persona would get it" in said
+    assert not [m for m in app.metric if m.label == "Likely audience"]

@@ -59,6 +59,9 @@ def cmd_audience(args: argparse.Namespace) -> int:
         for row in data.get("audience_genres", []):
             everyone = f"{row['overall_share']:.0%} for everyone"
             print(f"  {row['genre']}: {row['audience_share']:.0%} of their likes ({everyone})")
+        print("Likeliest to watch it first (how much they watch, and how well it suits them):")
+        for viewer in data["audience"][:5]:
+            print(f"  viewer {viewer['user_id']}: {viewer['liked']:,} liked videos, above {viewer['affinity']:.0%}")
     else:
         print("\nThis catalog has no viewing log: the audience is read from the sample personas alone.")
     named = data["personas_top10"]

@@ -2,9 +2,10 @@
 strongly a method would recommend it to them. Recall@k of its real viewers (k = 10% of the users) and AUC, per
 video, with bootstrap intervals over videos and paired differences against the most-active-viewers baseline.
 
-A method's scores are made comparable across users by standardising each user's scores over the new videos: a
-person whose scores are all high is not thereby everyone's audience. The baselines the view adds: `random`, and
-`most-active` (people with the longest histories first, the same order for every video).
+A method's scores are read per user, as the share of the other new videos each one outscores for that user (a person
+whose scores are all high is not thereby everyone's audience), then beside how much the user watches: users are
+ranked by `likely_to_watch`, the same reading the Map page's audience of one video uses. The baselines the view adds:
+`random`, and `most-active` (people with the longest histories first, the same order for every video).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import math
 import numpy as np
 from scipy.stats import rankdata
 
+from vidrec_core.audience import likely_to_watch
 from vidrec_core.evaluate.metrics import bootstrap_means
 from vidrec_core.evaluate.results import ResultRow
 from vidrec_core.evaluate.split import NewItemsSplit
@@ -30,13 +32,17 @@ AUDIENCE_METRICS = {
 }
 
 
-def user_affinity(scores: np.ndarray) -> np.ndarray:
-    """(users, videos) scores standardised within each user's row; a row without spread is all zeros."""
-    scores = np.where(np.isfinite(scores), scores, np.nan)
-    mean = np.nanmean(scores, axis=1, keepdims=True)
-    spread = np.nanstd(scores, axis=1, keepdims=True)
-    standard = (scores - mean) / np.where(spread > 0, spread, 1.0)
-    return np.nan_to_num(standard, nan=-1e9)
+def outscored_share(scores: np.ndarray) -> np.ndarray:
+    """(users, videos): per user, the share of the other new videos each one outscores (ties count half; a score
+    that is not finite is the lowest)."""
+    scores = np.where(np.isfinite(scores), scores, -np.inf)
+    return (rankdata(scores, axis=1) - 0.5) / scores.shape[1]
+
+
+def user_affinity(scores: np.ndarray, activity: np.ndarray) -> np.ndarray:
+    """(users, videos): how likely each user is to watch each new video, from a method's raw scores and each user's
+    number of liked videos."""
+    return likely_to_watch(outscored_share(scores), activity[:, None], scores.shape[1])
 
 
 def viewers_of(split: NewItemsSplit) -> np.ndarray:
@@ -65,12 +71,16 @@ def per_video(affinity: np.ndarray, watched: np.ndarray, seed: int) -> dict[str,
     return {"recall": recall, "auc": auc}
 
 
+def activity_of(split: NewItemsSplit) -> np.ndarray:
+    """Each user's number of liked videos in the view's history."""
+    return np.array([len(h) for h in split.histories], dtype=np.float64)
+
+
 def baseline_affinity(name: str, split: NewItemsSplit, seed: int) -> np.ndarray:
     users, videos = len(split.users), len(split.candidates)
     if name == "random":
         return np.random.default_rng([seed, 12]).random((users, videos))
-    activity = np.array([len(h) for h in split.histories], dtype=np.float64)
-    return np.repeat(activity[:, None], videos, axis=1)
+    return np.repeat(activity_of(split)[:, None], videos, axis=1)
 
 
 def audience_rows(
@@ -87,8 +97,9 @@ def audience_rows(
     measured = {
         (name, "-"): per_video(baseline_affinity(name, split, seed), watched, seed) for name in AUDIENCE_BASELINES
     }
+    activity = activity_of(split)
     for key, matrix in scores.items():
-        measured[key] = per_video(user_affinity(matrix), watched, seed)
+        measured[key] = per_video(user_affinity(matrix, activity), watched, seed)
     videos = len(next(iter(measured.values()))["auc"])
     info = {
         "users": len(split.users),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-EVAL_VERSION = 4
+EVAL_VERSION = 5
 VIEWS = ("all", "cold-start", "new-items", "audience", "on-taste")
 
 
