@@ -63,7 +63,8 @@ with left:
     persona = personas.get(get("persona"))
     if persona:
         st.caption(persona.description)
-    text_tab, table_tab = st.tabs(["Text", "Table"])
+    # Only the open tab is drawn: the table is a data editor, costly to redraw on every edit of the text.
+    text_tab, table_tab = st.tabs(["Text", "Table"], key="history_view", on_change="rerun")
     with text_tab:
         st.text_area(
             "Viewing history, one event per line",
@@ -80,9 +81,10 @@ with left:
         str(st.session_state.get("catalog_path", recommender.catalog.source)),
     )
     unmatched_title_fixes(events)
-    with table_tab:
-        history_table(events)
-        st.caption("Edit, add or delete rows; change *position* to reorder. The text view follows.")
+    if table_tab.open is not False:
+        with table_tab:
+            history_table(events)
+            st.caption("Edit, add or delete rows; change *position* to reorder. The text view follows.")
     saved_histories_panel()
 
 with right:

@@ -28,6 +28,8 @@ def add_to_history(kind: EventKind, title: str, year: int | None) -> None:
 
 
 def recommendation_card(position: int, rec: Recommendation, key_prefix: str = "rec", actions: bool = True) -> None:
+    """Few elements per card (an edit redraws ten of them): the title, the genres with the match, what it answers,
+    the overview and why as one block, and the two buttons in one row."""
     with st.container(border=True):
         year = f" ({rec.year})" if rec.year else ""
         st.markdown(f"**{position}. {md_escape(rec.title)}**{year}")
@@ -39,22 +41,21 @@ def recommendation_card(position: int, rec: Recommendation, key_prefix: str = "r
             st.caption(f":material/search: Answers your search “{md_escape(rec.search)}”")
         elif rec.interest:
             st.caption(f":material/label: For your taste “{md_escape(rec.interest)}”")
-        if rec.overview:
-            st.markdown(md_escape(shorten(rec.overview, 260)))
-        st.markdown(f"*Why:* {md_escape(rec.because)}")
+        why = f"*Why:* {md_escape(rec.because)}"
+        st.markdown(f"{md_escape(shorten(rec.overview, 260))}\n\n{why}" if rec.overview else why)
         if actions:
             # Keyed by position, not video: Streamlit 1.67 keeps every widget's metadata (callback arguments
             # included) for the session's life, so keys that change with the list grow memory per edit. A click
             # runs the callback registered when the button was drawn, so it adds the video the viewer saw.
-            left, right, _ = st.columns([1, 1.4, 1.6])
-            left.button(
+            row = st.container(horizontal=True)
+            row.button(
                 "Watched it",
                 key=f"{key_prefix}_watched_{position}",
                 on_click=add_to_history,
                 args=(EventKind.WATCHED, rec.title, rec.year),
                 icon=":material/check:",
             )
-            right.button(
+            row.button(
                 "Not interested",
                 key=f"{key_prefix}_dislike_{position}",
                 on_click=add_to_history,
