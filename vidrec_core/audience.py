@@ -58,9 +58,15 @@ class NewVideo:
     director: str = ""
     cast: str = ""
     year: int | None = None
+    tagline: str = ""
+    keywords: tuple[str, ...] = ()
 
     def record(self) -> dict:
         out: dict = {"id": NEW_ID, "title": self.title.strip(), "overview": self.overview.strip()}
+        if self.tagline.strip():
+            out["tagline"] = self.tagline.strip()
+        if self.keywords:
+            out["keywords"] = "|".join(k for k in self.keywords if k.strip())
         if self.genres:
             out["genres"] = "|".join(g.strip() for g in self.genres if g.strip())
         if self.director.strip():
@@ -70,6 +76,31 @@ class NewVideo:
         if self.year:
             out["year"] = int(self.year)
         return out
+
+    @staticmethod
+    def from_row(catalog: Catalog, row: int) -> NewVideo:
+        """A catalog video read as if it were new (the evaluation's held-out videos): every field the model reads."""
+        frame = catalog.frame
+
+        def cell(column: str) -> object:
+            return frame[column].iat[row] if column in frame.columns else None
+
+        def names(value: object) -> str:
+            if isinstance(value, list | tuple | np.ndarray):
+                return ", ".join(str(v) for v in value)
+            return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+
+        year = cell("year")
+        return NewVideo(
+            title=catalog.titles[row],
+            overview=names(cell("overview")),
+            genres=tuple(str(g) for g in (cell("genres") or ())),
+            director=names(cell("director")),
+            cast=names(cell("cast")),
+            year=int(year) if year is not None and not pd.isna(year) else None,
+            tagline=names(cell("tagline")),
+            keywords=tuple(str(k) for k in (cell("keywords") if isinstance(cell("keywords"), list) else ())),
+        )
 
     @staticmethod
     def of(data: Mapping[str, object]) -> NewVideo:
@@ -152,6 +183,7 @@ def viewer_affinity(
     recent: int = RECENT,
     seed: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    exclude: int | None = None,
 ) -> pd.DataFrame:
     """Per viewer of the log, the share of the reference videos the new video outscores for their recent likes, and
     how likely they are to watch it (`likely_to_watch`), likeliest first."""
@@ -160,7 +192,7 @@ def viewer_affinity(
     if scorer is None:
         raise VidrecError("The fusion weights could not be read, so no audience can be ranked.")
     rng = np.random.default_rng(seed)
-    pool = np.arange(row)
+    pool = np.setdiff1d(np.arange(row), [] if exclude is None else [exclude])  # not the video's own catalog row
     candidates = np.concatenate([np.sort(rng.choice(pool, min(reference, len(pool)), replace=False)), [row]])
     users, affinity, liked = [], [], []
     for n, (user, items) in enumerate(positives.items()):
@@ -197,15 +229,19 @@ def find_audience(
     positives: Mapping[str, np.ndarray] | None,
     personas: Mapping[str, Persona],
     progress: Callable[[int, int], None] | None = None,
+    held_out: int | None = None,
 ) -> Audience:
-    """The whole answer; without a log (`positives` None or empty) the audience is the personas alone."""
+    """The whole answer; without a log (`positives` None or empty) the audience is the personas alone. `held_out`:
+    the catalog row the video was read from (a held-out video asked as new), left out of its nearest videos and of
+    the reference videos; `positives` should then hold no held-out video."""
     extended, row = with_new_video(recommender, video)
     vector = extended.items[row]
     similarity = recommender.items @ vector
-    nearest = [(int(i), float(similarity[i])) for i in np.argsort(-similarity)[:NEIGHBOURS]]
+    order = [int(i) for i in np.argsort(-similarity) if i != held_out][:NEIGHBOURS]
+    nearest = [(i, float(similarity[i])) for i in order]
     viewers = pd.DataFrame(columns=["user_id", "affinity", "liked", "likely"])
     if positives:
-        viewers = viewer_affinity(extended, row, positives, progress=progress)
+        viewers = viewer_affinity(extended, row, positives, progress=progress, exclude=held_out)
     return Audience(video, vector, nearest, viewers, persona_places(extended, personas))
 
 

@@ -15,6 +15,8 @@ from vidrec_core.core.errors import VidrecError
 from vidrec_core.data.interactions import load_interactions, positives_by_user
 from vidrec_core.data.load import is_sample
 from vidrec_core.data.movielens import sample_interactions_path
+from vidrec_core.evaluate.audience import HeldOutVideos, held_out_videos, real_viewers_found
+from vidrec_core.evaluate.config import EvalSettings
 from vidrec_core.explore.cluster import ClusterResult
 from vidrec_core.explore.projection import Projection
 from vidrec_core.recommender import Recommender
@@ -24,6 +26,7 @@ from vidrec_ui.resources import cached_personas
 from vidrec_ui.text import hover_escape, md_escape
 
 RESULT_KEY = "_new_video_audience"  # (catalog digest, model, Audience) of the last video asked about
+HELD_OUT_KEY = "_new_video_held_out"  # the real viewers of the held-out video last asked about, if it was one
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -32,6 +35,15 @@ def cached_positives(_recommender: Recommender, catalog_digest: str) -> dict[str
     if not is_sample(_recommender.catalog):
         return None
     return positives_by_user(load_interactions(sample_interactions_path(), _recommender.catalog), 4.0)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_held_out(_recommender: Recommender, catalog_digest: str) -> HeldOutVideos | None:
+    """The evaluation's held-out new videos of the catalog's log (the sample's for the sample); None without one."""
+    positives = cached_positives(_recommender, catalog_digest)
+    if not positives:
+        return None
+    return held_out_videos(positives, len(_recommender.catalog), EvalSettings())
 
 
 def current_audience(recommender: Recommender) -> Audience | None:
@@ -72,24 +84,46 @@ def audience_form(recommender: Recommender) -> None:
         cast = cols[2].text_input("Cast", key="new_video_cast")
         year = cols[3].number_input("Year", 1900, 2100, value=None, step=1, key="new_video_year")
         submitted = st.form_submit_button("Find its audience", icon=":material/groups:")
-    if not submitted:
+    held_out_row = held_out_picker(recommender)
+    if not (submitted or held_out_row is not None):
         return
+    held_out = cached_held_out(recommender, recommender.catalog.digest) if held_out_row is not None else None
     try:
-        video = NewVideo.of(
-            {"title": title, "overview": overview, "genres": genres, "director": director, "cast": cast, "year": year}
-        )
+        if held_out is not None and held_out_row is not None:
+            video, positives = NewVideo.from_row(recommender.catalog, held_out_row), held_out.warm
+        else:
+            fields = {"title": title, "overview": overview, "genres": genres, "director": director, "cast": cast}
+            video = NewVideo.of(fields | {"year": year})
+            positives = cached_positives(recommender, recommender.catalog.digest)
         with st.spinner("Reading the video and scoring every viewer of the log…"):
-            found = find_audience(
-                recommender,
-                video,
-                cached_positives(recommender, recommender.catalog.digest),
-                cached_personas(),
-            )
+            found = find_audience(recommender, video, positives, cached_personas(), held_out=held_out_row)
     except VidrecError as exc:
         say(exc.notice, st.warning)
         return
     st.session_state[RESULT_KEY] = (recommender.catalog.digest, recommender.encoder.name, found)
+    st.session_state[HELD_OUT_KEY] = held_out.viewers[held_out_row] if held_out is not None else None
     st.rerun()  # the map above shows where it landed
+
+
+def held_out_picker(recommender: Recommender) -> int | None:
+    """A held-out video of the evaluation, asked as if new: the catalog row, when its button was pressed."""
+    held_out = cached_held_out(recommender, recommender.catalog.digest)
+    if held_out is None or not held_out.viewers:
+        return None
+    catalog = recommender.catalog
+    rows = held_out.rows
+    left, right = st.columns([4, 1], vertical_alignment="bottom")
+    row = left.selectbox(
+        "Or take a video the evaluation holds out as new, and compare with who really watched it",
+        rows,
+        format_func=lambda r: f"{catalog.titles[r]} ({len(held_out.viewers[r])} viewers liked it)",
+        key="new_video_held_out_row",
+        help="The evaluation's new-videos view hides a tenth of the liked videos from every history; this reads "
+        "one of them from its text alone, as a video uploaded today, with the held-out videos taken out of every "
+        "viewer's history.",
+    )
+    pressed = right.button("Ask about this video", key="new_video_held_out_go", icon=":material/history:")
+    return int(row) if pressed and row is not None else None
 
 
 def audience_report(recommender: Recommender, found: Audience, clusters: ClusterResult | None) -> None:
@@ -127,6 +161,15 @@ def audience_report(recommender: Recommender, found: Audience, clusters: Cluster
             key="new_video_cutoff",
         )
         chosen = found.audience(cutoff)
+        real = st.session_state.get(HELD_OUT_KEY)
+        if real:
+            check = real_viewers_found(found, real, cutoff)
+            st.markdown(
+                f"**Who really watched it:** {check['real_viewers']:,} viewers of the log liked it; "
+                f"{check['in_audience']:,} of them are in this audience of {check['audience_size']:,} (chance alone "
+                f"would give {check['chance_in_audience']:.0f}), and {check['in_top_tenth']:,} are among the "
+                f"{check['top_tenth']:,} likeliest viewers (chance: {check['chance_in_top_tenth']:.0f})."
+            )
         st.metric(
             "Likely audience",
             f"{len(chosen):,} of {len(found.viewers):,} viewers",

@@ -196,6 +196,19 @@ def test_a_typed_new_video_lands_on_the_map_with_an_audience_and_personas(at: Ap
     assert 0 < len(viewers) <= 10 and viewers["ranks it above"].str.endswith("of the catalog").all()
 
 
+def test_a_held_out_video_is_asked_as_new_beside_who_really_watched_it(at: AppTest):
+    picker = at.selectbox(key="new_video_held_out_row")
+    assert len(picker.options) > 100 and "viewers liked it" in picker.options[0]
+    at.button(key="new_video_held_out_go").click().run()
+    assert not at.exception, at.exception
+    said = unescaped(at.markdown)
+    found = re.search(r"Who really watched it:\*\* ([\d,]+) viewers of the log liked it; ([\d,]+) of them", said)
+    assert found and int(found.group(2)) > 0
+    title = picker.options[0].rsplit(" (", 1)[0]
+    nearest = next(d.value for d in at.dataframe if "nearest videos" in d.value.columns)
+    assert title not in list(nearest["nearest videos"])  # read as new: its own catalog row is not its neighbour
+
+
 def test_without_a_log_the_page_says_what_it_cannot_show_and_the_personas_stand_in(tmp_path, monkeypatch):
     from tests.app.helpers import finish_jobs
 

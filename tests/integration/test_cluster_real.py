@@ -97,3 +97,18 @@ def test_audience_of_a_new_space_video_on_the_sample_log(tmp_path):
     assert any("Mars" in near["title"] for near in data["nearest"][:3])
     assert data["audience_genres"][0]["genre"] == "Science Fiction" and data["audience_genres"][0]["lift"] > 1.5
     assert "Space sci-fi fan" in data["personas_top10"]
+
+
+def test_a_held_out_video_asked_as_new_finds_its_real_viewers_above_chance():
+    listed = run_cli("audience", "--list-held-out", "--json")
+    assert listed.returncode == 0, listed.stderr
+    held_out = json.loads(listed.stdout)
+    assert len(held_out) > 100 and held_out[0]["viewers"] >= held_out[-1]["viewers"]
+    done = run_cli("audience", "--held-out", held_out[0]["id"], "--json")
+    assert done.returncode == 0, done.stderr
+    real = json.loads(done.stdout)["held_out"]
+    assert real["id"] == held_out[0]["id"] and real["real_viewers"] == held_out[0]["viewers"]
+    assert real["in_top_tenth"] > 2 * real["chance_in_top_tenth"]
+    assert json.loads(done.stdout)["nearest"][0]["title"] != held_out[0]["title"]  # not its own catalog row
+    refused = run_cli("audience", "--held-out", "no-such-id")
+    assert refused.returncode != 0 and "is not one of the evaluation's held-out videos" in refused.stderr

@@ -75,3 +75,23 @@ def test_a_new_video_without_a_title_or_with_a_bad_year_is_refused_plainly(field
 def test_genres_read_from_a_pipe_or_comma_list():
     assert NewVideo.of({"title": "X", "genres": "Drama, Comedy"}).genres == ("Drama", "Comedy")
     assert NewVideo.of({"title": "X", "genres": ["Drama"], "year": "2024"}).year == 2024
+
+
+def test_a_catalog_row_read_as_new_keeps_every_field_the_model_reads(tiny_recommender):
+    catalog = tiny_recommender.catalog
+    row = catalog.ids.index(next(i for i in catalog.ids if i.startswith("s")))
+    video = NewVideo.from_row(catalog, row)
+    assert video.title == catalog.titles[row] and video.overview == catalog.frame["overview"].iat[row]
+    assert list(video.genres) == list(catalog.frame["genres"].iat[row])
+    extended, new_row = with_new_video(tiny_recommender, video)
+    assert extended.catalog.texts[new_row] == catalog.texts[row]  # read exactly as the catalog's own row
+
+
+def test_a_held_out_row_is_not_its_own_nearest_video(tiny_recommender):
+    catalog = tiny_recommender.catalog
+    row = catalog.ids.index(next(i for i in catalog.ids if i.startswith("s")))
+    others = [i for i in catalog.ids if i.startswith("s") and i != catalog.ids[row]]
+    log = positives(tiny_recommender, {"astro": others})
+    found = find_audience(tiny_recommender, NewVideo.from_row(catalog, row), log, {}, held_out=row)
+    assert row not in [r for r, _ in found.nearest]
+    assert found.nearest[0][1] < 0.9999  # the twin row is gone, so nothing is identical

@@ -62,3 +62,37 @@ def test_rows_compare_each_method_with_the_most_active_viewers():
     assert by["good"].metrics["auc"].value == pytest.approx(1.0)
     assert by["good"].diffs["auc"].value == pytest.approx(0.5) and by["good"].baseline == "most-active"
     assert "auc" not in by["most-active"].diffs and by["random"].kind == "baseline"
+
+
+def test_held_out_videos_are_the_evaluations_with_their_viewers_and_histories_without_them():
+    from vidrec_core.evaluate.audience import held_out_videos
+    from vidrec_core.evaluate.config import EvalSettings
+    from vidrec_core.evaluate.split import held_out_new
+
+    rng = np.random.default_rng(3)
+    positives = {f"u{i}": np.unique(rng.choice(60, 12, replace=False)) for i in range(30)}
+    settings = EvalSettings()
+    held = held_out_videos(positives, 60, settings)
+    new = held_out_new(positives, 60, settings.cold_fraction, settings.seed)
+    assert sorted(held.rows) == np.flatnonzero(new).tolist()
+    counts = [len(held.viewers[r]) for r in held.rows]
+    assert counts == sorted(counts, reverse=True)
+    for row in held.rows:
+        assert set(held.viewers[row]) == {u for u, items in positives.items() if row in items}
+    assert all(not new[items].any() for items in held.warm.values())
+
+
+def test_real_viewers_are_counted_in_the_audience_and_the_likeliest_tenth():
+    import pandas as pd
+
+    from vidrec_core.audience import Audience, NewVideo
+    from vidrec_core.evaluate.audience import real_viewers_found
+
+    viewers = pd.DataFrame(
+        {"user_id": [f"u{i}" for i in range(20)], "affinity": np.linspace(1, 0, 20), "liked": 5, "likely": 0.0}
+    )
+    found = Audience(NewVideo("x"), np.zeros(2), [], viewers)
+    check = real_viewers_found(found, ["u0", "u1", "u15", "gone"], cutoff=0.5)
+    assert check["real_viewers"] == 3 and check["audience_size"] == 10 and check["in_audience"] == 2
+    assert check["top_tenth"] == 2 and check["in_top_tenth"] == 2
+    assert check["chance_in_audience"] == pytest.approx(1.5) and check["chance_in_top_tenth"] == pytest.approx(0.3)

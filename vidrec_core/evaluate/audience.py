@@ -11,14 +11,17 @@ ranked by `likely_to_watch`, the same reading the Map page's audience of one vid
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import rankdata
 
-from vidrec_core.audience import likely_to_watch
+from vidrec_core.audience import DEFAULT_CUTOFF, Audience, likely_to_watch
+from vidrec_core.evaluate.config import EvalSettings
 from vidrec_core.evaluate.metrics import bootstrap_means
 from vidrec_core.evaluate.results import ResultRow
-from vidrec_core.evaluate.split import NewItemsSplit
+from vidrec_core.evaluate.split import NewItemsSplit, held_out_new
 
 AUDIENCE_SHARE = 0.1  # the top of the users' ranking read as the audience: 10% of them
 REFERENCE = "most-active"
@@ -130,3 +133,47 @@ def audience_rows(
             )
         )
     return rows, info
+
+
+@dataclass(frozen=True)
+class HeldOutVideos:
+    """The new-items view's held-out videos, for asking the audience of one of them as if it were new: its real
+    viewers are known, and nobody's history holds any held-out video."""
+
+    viewers: dict[int, list[str]]  # catalog row -> the users who liked it, rows with the most viewers first
+    warm: dict[str, np.ndarray]  # each user's liked videos without the held-out ones (users left with none dropped)
+
+    @property
+    def rows(self) -> list[int]:
+        return list(self.viewers)
+
+
+def held_out_videos(positives: dict[str, np.ndarray], n_items: int, settings: EvalSettings) -> HeldOutVideos:
+    """The same seeded held-out videos the evaluation's new-items and audience views use."""
+    new = held_out_new(positives, n_items, settings.cold_fraction, settings.seed)
+    viewers: dict[int, list[str]] = {}
+    for user, items in positives.items():
+        for row in np.unique(items[new[items]]):
+            viewers.setdefault(int(row), []).append(user)
+    ordered = dict(sorted(viewers.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+    warm = {user: items[~new[items]] for user, items in positives.items() if (~new[items]).any()}
+    return HeldOutVideos(ordered, warm)
+
+
+def real_viewers_found(found: Audience, real: Sequence[str], cutoff: float = DEFAULT_CUTOFF) -> dict[str, float]:
+    """How the audience of a held-out video compares with who really watched it: its real viewers, how many of them
+    are in the audience at `cutoff` and among the likeliest tenth of viewers, and what chance alone would give."""
+    real_set = {str(u) for u in real}
+    ranked = [str(u) for u in found.viewers["user_id"]]
+    chosen = {str(u) for u in found.audience(cutoff)["user_id"]}
+    top = set(ranked[: max(1, math.ceil(AUDIENCE_SHARE * len(ranked)))])
+    present = real_set & set(ranked)
+    return {
+        "real_viewers": len(present),
+        "in_audience": len(present & chosen),
+        "audience_size": len(chosen),
+        "in_top_tenth": len(present & top),
+        "top_tenth": len(top),
+        "chance_in_audience": len(present) * len(chosen) / max(len(ranked), 1),
+        "chance_in_top_tenth": len(present) * len(top) / max(len(ranked), 1),
+    }
