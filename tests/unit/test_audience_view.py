@@ -64,6 +64,15 @@ def test_rows_compare_each_method_with_the_most_active_viewers():
     assert "auc" not in by["most-active"].diffs and by["random"].kind == "baseline"
 
 
+def test_the_views_random_is_users_in_a_random_order_not_the_list_baselines():
+    # The list baseline `random` scores videos at random; read beside activity it would be most-active again.
+    scores = {("random", "-"): np.random.default_rng(0).random((10, 2))}
+    with_list_random, _ = audience_rows(scores, {"random": "baseline"}, SPLIT, seed=0, bootstrap=50)
+    alone, _ = audience_rows({}, {}, SPLIT, seed=0, bootstrap=50)
+    pick = {r.method: r for r in with_list_random}["random"]
+    assert pick.metrics["auc"].value == {r.method: r for r in alone}["random"].metrics["auc"].value
+
+
 def test_held_out_videos_are_the_evaluations_with_their_viewers_and_histories_without_them():
     from vidrec_core.evaluate.audience import held_out_videos
     from vidrec_core.evaluate.config import EvalSettings

@@ -102,7 +102,8 @@ def audience_rows(
     }
     activity = activity_of(split)
     for key, matrix in scores.items():
-        measured[key] = per_video(user_affinity(matrix, activity), watched, seed)
+        if key not in measured:  # the view's own `random` (users in a random order) is not the list baseline's
+            measured[key] = per_video(user_affinity(matrix, activity), watched, seed)
     videos = len(next(iter(measured.values()))["auc"])
     info = {
         "users": len(split.users),
