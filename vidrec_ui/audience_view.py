@@ -161,6 +161,12 @@ def audience_report(recommender: Recommender, found: Audience, clusters: Cluster
             key="new_video_cutoff",
         )
         chosen = found.audience(cutoff)
+        st.metric(
+            "Likely audience",
+            f"{len(chosen):,} of {len(found.viewers):,} viewers",
+            help="Viewers of the log for whom the catalog's default for new videos ranks it above the chosen share of "
+            "a fixed sample of the catalog's videos, reading their 20 most recent likes.",
+        )
         real = st.session_state.get(HELD_OUT_KEY)
         if real:
             check = real_viewers_found(found, real, cutoff)
@@ -170,12 +176,6 @@ def audience_report(recommender: Recommender, found: Audience, clusters: Cluster
                 f"would give {check['chance_in_audience']:.0f}), and {check['in_top_tenth']:,} are among the "
                 f"{check['top_tenth']:,} likeliest viewers (chance: {check['chance_in_top_tenth']:.0f})."
             )
-        st.metric(
-            "Likely audience",
-            f"{len(chosen):,} of {len(found.viewers):,} viewers",
-            help="Viewers of the log for whom the catalog's default for new videos ranks it above the chosen share of "
-            "a fixed sample of the catalog's videos, reading their 20 most recent likes.",
-        )
         if len(chosen):
             st.caption("Likeliest to watch it first: how much they watch, and how well it suits them.")
             st.dataframe(
