@@ -12,9 +12,7 @@ import streamlit as st
 
 from vidrec_core.audience import DEFAULT_CUTOFF, Audience, NewVideo, find_audience, what_they_share
 from vidrec_core.core.errors import VidrecError
-from vidrec_core.data.interactions import load_interactions, positives_by_user
-from vidrec_core.data.load import is_sample
-from vidrec_core.data.movielens import sample_interactions_path
+from vidrec_core.data.interactions import positives_by_user
 from vidrec_core.evaluate.audience import HeldOutVideos, held_out_videos, real_viewers_found
 from vidrec_core.evaluate.config import EvalSettings
 from vidrec_core.explore.cluster import ClusterResult
@@ -22,7 +20,7 @@ from vidrec_core.explore.projection import Projection
 from vidrec_core.recommender import Recommender
 from vidrec_ui.map_figure import Overlay
 from vidrec_ui.notices import say
-from vidrec_ui.resources import cached_personas
+from vidrec_ui.resources import cached_log, cached_personas
 from vidrec_ui.text import hover_escape, md_escape
 
 RESULT_KEY = "_new_video_audience"  # (catalog digest, model, Audience) of the last video asked about
@@ -32,9 +30,8 @@ HELD_OUT_KEY = "_new_video_held_out"  # the real viewers of the held-out video l
 @st.cache_resource(show_spinner=False, max_entries=8)
 def cached_positives(_recommender: Recommender, catalog_digest: str) -> dict[str, np.ndarray] | None:
     """Each viewer's liked videos in the catalog's log (the sample's for the sample); None without a log."""
-    if not is_sample(_recommender.catalog):
-        return None
-    return positives_by_user(load_interactions(sample_interactions_path(), _recommender.catalog), 4.0)
+    log = cached_log(_recommender.catalog, catalog_digest)
+    return None if log is None else positives_by_user(log, EvalSettings().positive_threshold)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

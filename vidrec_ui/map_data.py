@@ -16,13 +16,13 @@ import streamlit as st
 
 from vidrec_core.core.jobs import Job, JobContext, JobKey, JobState
 from vidrec_core.explore.cluster import ClusterConfig, ClusterResult, cluster_catalog
-from vidrec_core.explore.demand import Demand, catalog_demand
+from vidrec_core.explore.demand import Demand, demand_of
 from vidrec_core.explore.projection import Projection, ProjectionConfig, embeddings_digest, find_projection, project
 from vidrec_core.explore.sample import MapSample, assign_all, map_sample, whole_catalog_sizes
 from vidrec_core.recommender import Recommender
 from vidrec_ui.jobs import follow_jobs, job_runner
 from vidrec_ui.notices import say
-from vidrec_ui.resources import kept_catalog_at
+from vidrec_ui.resources import cached_log, kept_catalog_at
 from vidrec_ui.text import hover_escape
 
 MAX_POINTS = 100_000  # drawn with WebGL; beyond this the map shows a random sample and says so
@@ -131,7 +131,8 @@ def cached_clusters(
 @st.cache_resource(show_spinner="Reading what people watch in the viewing log…", max_entries=8)
 def cached_demand(_recommender: Recommender, catalog_digest: str) -> Demand | None:
     """The catalog's viewing log read as demand per video (None without a log)."""
-    return catalog_demand(_recommender.catalog)
+    log = cached_log(_recommender.catalog, catalog_digest)
+    return None if log is None else demand_of(log, len(_recommender.catalog))
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -13,8 +13,10 @@ from vidrec_core.core.errors import VidrecError
 from vidrec_core.core.paths import SAMPLE_CATALOG
 from vidrec_core.core.settings import CATALOG, extra_catalog
 from vidrec_core.data.embed_kept import embed_job_key
+from vidrec_core.data.interactions import InteractionLog, load_interactions
 from vidrec_core.data.kept import KeptCatalog, KeptCatalogs, is_kept_catalog
-from vidrec_core.data.load import open_catalog
+from vidrec_core.data.load import is_sample, open_catalog
+from vidrec_core.data.movielens import sample_interactions_path
 from vidrec_core.data.personas import Persona, load_personas
 from vidrec_core.data.schema import Catalog
 from vidrec_core.embed.encoders import Encoder
@@ -88,6 +90,18 @@ def cached_encoder(model: str) -> Encoder:
 @st.cache_resource(show_spinner="Reading the catalog…", max_entries=8)
 def cached_catalog(path: str) -> Catalog:
     return open_catalog(None if path == str(SAMPLE_CATALOG) else path)  # the sample choice is the sample
+
+
+@st.cache_resource(show_spinner="Reading the viewing log…", max_entries=8)
+def cached_log(_catalog: Catalog, catalog_digest: str) -> InteractionLog | None:
+    """The catalog's viewing log as the map reads it (the sample's MovieLens log for the sample; None for a catalog
+    without one), read once per server: demand on the map and the audience of a new video share it."""
+    if not is_sample(_catalog):
+        return None
+    try:
+        return load_interactions(sample_interactions_path(), _catalog)
+    except VidrecError:
+        return None
 
 
 @st.cache_resource(show_spinner="Learning what viewers watch together…", max_entries=8)
