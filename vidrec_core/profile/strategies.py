@@ -223,17 +223,21 @@ def split_into_tastes(vectors: np.ndarray, params: StrategyParams) -> np.ndarray
     similarity = np.clip(vectors @ vectors.T, -1.0, 1.0)
     if n == 2:
         return np.array([0, int(similarity[0, 1] < params.split_similarity)])
+    import sklearn
     from sklearn.cluster import AgglomerativeClustering
     from sklearn.metrics import silhouette_score
 
     distance = np.clip(1.0 - similarity, 0.0, None)
     np.fill_diagonal(distance, 0.0)
     best_labels, best_score = np.zeros(n, dtype=int), params.min_silhouette
-    for k in range(2, min(params.max_interests, n - 1) + 1):
-        labels = AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average").fit_predict(distance)
-        score = float(silhouette_score(distance, labels, metric="precomputed"))
-        if score > best_score and _max_cross_similarity(similarity, labels) < params.split_similarity:
-            best_labels, best_score = labels, score
+    # The inputs are ours and finite: sklearn's checks took 3 of the 8 ms of a 13-event split, on every edit.
+    with sklearn.config_context(skip_parameter_validation=True, assume_finite=True):
+        for k in range(2, min(params.max_interests, n - 1) + 1):
+            clusters = AgglomerativeClustering(n_clusters=k, metric="precomputed", linkage="average")
+            labels = clusters.fit_predict(distance)
+            score = float(silhouette_score(distance, labels, metric="precomputed"))
+            if score > best_score and _max_cross_similarity(similarity, labels) < params.split_similarity:
+                best_labels, best_score = labels, score
     return best_labels
 
 
