@@ -60,9 +60,23 @@ def save_history(page: Page, url: str) -> None:
     box.fill(HISTORY)
     box.press("Control+Enter")
     expect(page.get_by_text(re.compile("close in meaning to your search")).first).to_be_visible()
+    quiet(page)
     page.get_by_text("Saved histories", exact=True).click()
     page.get_by_role("textbox", name="Save the current history as").fill("Before the crash")
     click_until(page, page.get_by_role("button", name="Save", exact=True), "Saved “Before the crash”")
+
+
+def quiet(page: Page) -> None:
+    """Wait until the language model is in (its note gone: the page reruns once more when it is) and the app has
+    stopped running for a second. Mid-rerun the page can show an element twice, its old place and its new one."""
+    expect(page.get_by_text("Loading the language model")).to_have_count(0, timeout=240_000)
+    still = 0
+    for _ in range(480):
+        running = page.locator('[data-testid="stStatusWidget"]').filter(has_text=re.compile("Running|Stop"))
+        still = still + 1 if running.count() == 0 else 0
+        if still >= 4:
+            return
+        page.wait_for_timeout(250)
 
 
 def click_until(page: Page, button, shown: str, tries: int = 3) -> None:
@@ -84,7 +98,7 @@ def load_saved_history(page: Page, tries: int = 3) -> None:
     box = page.get_by_role("textbox", name="Viewing history, one event per line")
     load = page.get_by_role("button", name="Load", exact=True)
     for _ in range(tries):
-        page.wait_for_timeout(500)
+        quiet(page)
         if not load.is_visible():
             page.get_by_text("Saved histories", exact=True).click()
         load.click()
