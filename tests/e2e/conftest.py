@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -27,6 +28,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+def wait_until_still(page, checks: int = 480) -> None:
+    """Wait until the app has stopped running for a second (no running indicator four checks in a row)."""
+    still = 0
+    for _ in range(checks):
+        running = page.locator('[data-testid="stStatusWidget"]').filter(has_text=re.compile("Running|Stop"))
+        still = still + 1 if running.count() == 0 else 0
+        if still >= 4:
+            return
+        page.wait_for_timeout(250)
 
 
 def free_port() -> int:

@@ -15,7 +15,7 @@ import time
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import started_app
+from tests.e2e.conftest import started_app, wait_until_still
 from vidrec_core.data.kept import KeptCatalogs
 from vidrec_core.saved.histories import SavedHistories
 
@@ -70,13 +70,7 @@ def quiet(page: Page) -> None:
     """Wait until the language model is in (its note gone: the page reruns once more when it is) and the app has
     stopped running for a second. Mid-rerun the page can show an element twice, its old place and its new one."""
     expect(page.get_by_text("Loading the language model")).to_have_count(0, timeout=240_000)
-    still = 0
-    for _ in range(480):
-        running = page.locator('[data-testid="stStatusWidget"]').filter(has_text=re.compile("Running|Stop"))
-        still = still + 1 if running.count() == 0 else 0
-        if still >= 4:
-            return
-        page.wait_for_timeout(250)
+    wait_until_still(page)
 
 
 def click_until(page: Page, button, shown: str, tries: int = 3) -> None:

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.bad_cases import CATALOG_FILES
-from tests.e2e.conftest import running_app
+from tests.e2e.conftest import running_app, wait_until_still
 from tests.e2e.test_upload import choose
 
 pytestmark = pytest.mark.e2e
@@ -116,13 +116,7 @@ def engineer_words(text: str) -> list[str]:
 def settle(page: Page, shown: str) -> None:
     """Wait until the page shows its marker and the app has stopped running (no running indicator for a second)."""
     expect(page.get_by_test_id("stMain").get_by_text(shown).first).to_be_visible(timeout=240_000)
-    quiet = 0
-    for _ in range(240):
-        running = page.locator('[data-testid="stStatusWidget"]').filter(has_text=re.compile("Running|Stop"))
-        quiet = quiet + 1 if running.count() == 0 else 0
-        if quiet >= 4:
-            return
-        page.wait_for_timeout(250)
+    wait_until_still(page, checks=240)
 
 
 def open_page(page: Page, name: str) -> None:
