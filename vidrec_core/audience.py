@@ -90,7 +90,7 @@ class NewVideo:
                 return ", ".join(str(v) for v in value)
             return "" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
-        year = cell("year")
+        year, keywords = cell("year"), cell("keywords")
         return NewVideo(
             title=catalog.titles[row],
             overview=names(cell("overview")),
@@ -99,7 +99,7 @@ class NewVideo:
             cast=names(cell("cast")),
             year=int(year) if year is not None and not pd.isna(year) else None,
             tagline=names(cell("tagline")),
-            keywords=tuple(str(k) for k in (cell("keywords") if isinstance(cell("keywords"), list) else ())),
+            keywords=tuple(str(k) for k in keywords) if isinstance(keywords, list) else (),
         )
 
     @staticmethod

@@ -41,8 +41,9 @@ def cmd_audience(args: argparse.Namespace) -> int:
     recommender, _ = load_recommender(args.catalog, args.model)
     catalog = recommender.catalog
     log = args.interactions or (str(sample_interactions_path()) if is_sample(catalog) else None)
-    positives = positives_by_user(load_interactions(log, catalog), 4.0) if log else None
-    held_out = held_out_videos(positives, len(catalog), EvalSettings()) if positives else None
+    settings = EvalSettings()  # a like, and the held-out videos, as the evaluation reads them
+    positives = positives_by_user(load_interactions(log, catalog), settings.positive_threshold) if log else None
+    held_out = held_out_videos(positives, len(catalog), settings) if positives else None
     if (args.list_held_out or args.held_out) and held_out is None:
         raise VidrecError("Held-out videos come from a viewing log; give one with --interactions.")
     if args.list_held_out:
