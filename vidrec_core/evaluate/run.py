@@ -113,11 +113,12 @@ def _file_digest(path: Path) -> str:
 
 
 def _code_digest() -> str:
-    """Results depend on the evaluation's code, the strategies' and the models', and on how a log is matched and
-    the catalog's words are read, so editing any of them invalidates cached results."""
+    """Results depend on the evaluation's code, the strategies', the list steps' and the models', and on how a log is
+    matched and the catalog's words are read, so editing any of them invalidates cached results."""
     h = hashlib.blake2b(digest_size=16)
     package = Path(__file__).parents[1]
-    sources = [source for room in ("learn", "profile", "evaluate") for source in sorted((package / room).glob("*.py"))]
+    rooms = ("learn", "profile", "rank", "evaluate")
+    sources = [source for room in rooms for source in sorted((package / room).glob("*.py"))]
     sources += [package / "data" / name for name in ("interactions.py", "titles.py", "lexical.py")]
     for source in sources:
         h.update(source.read_bytes())
