@@ -12,7 +12,9 @@ from vidrec_core.learn.adapter import LearnedModel
 from vidrec_core.learn.artefacts import UnavailableModel
 from vidrec_core.learn.config import LearnedConfig, LearnedModelError
 from vidrec_core.learn.training import build_examples
+from vidrec_core.profile import learned as learned_module
 from vidrec_core.profile.history import Event, EventKind
+from vidrec_core.profile.learned import UNWATCHED_PENALTY
 from vidrec_core.profile.registry import STRATEGIES
 from vidrec_core.profile.strategies import EmbeddedHistory, StrategyContext
 
@@ -176,8 +178,28 @@ def test_typed_lines_are_read_as_content_and_videos_by_the_adapter(world, model)
     seq = tests[0][:-1]
     videos = STRATEGIES["learned"].score(history_of(items, seq), ctx).scores
     ages = np.arange(len(seq) - 1, -1, -1, dtype=np.float32)
-    expected = zscore(model.scores(items, items[seq], ages, np.ones(len(seq))))  # no content or log to blend
+    raw = model.scores(items, items[seq], ages, np.ones(len(seq)))
+    expected = zscore(raw - UNWATCHED_PENALTY * raw.std() * ~model.known_)  # no content or log to blend
     np.testing.assert_allclose(videos, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_a_video_nobody_watched_is_ranked_lower_but_keeps_its_order_among_new_ones(world, model, monkeypatch):
+    """The adapter never weighed unwatched videos against watched ones; the log's silence lowers them, and a list of
+    new videos only is ranked as before."""
+    items, _, _, tests = world
+    ctx = StrategyContext(items=items, learned=model)
+    cold = ~model.known_
+    history = history_of(items, tests[0][:-1])
+    penalised = STRATEGIES["learned"].score(history, ctx).scores
+    monkeypatch.setattr(learned_module, "UNWATCHED_PENALTY", 0.0)
+    plain = STRATEGIES["learned"].score(history, ctx).scores
+
+    def ranks(scores):
+        return np.argsort(np.argsort(-scores))
+
+    assert ranks(penalised)[cold].mean() > ranks(plain)[cold].mean()
+    assert np.argsort(-penalised[cold]).tolist() == np.argsort(-plain[cold]).tolist()
+    assert np.argsort(-penalised[~cold]).tolist() == np.argsort(-plain[~cold]).tolist()
 
 
 def test_two_unrelated_tastes_of_two_videos_each_get_seats_of_their_own(world, model):
