@@ -54,6 +54,7 @@ class LoadReport:
     seconds: float
     client: str = "protocol"
     edits: int = 0
+    whole_page_edits: int = 0  # protocol client: edits whose run redrew the whole page, not only the studio
     errors: list[str] = field(default_factory=list)
     latency_ms: dict[str, float] = field(default_factory=dict)
     server_rss_mib: list[float] = field(default_factory=list)
@@ -157,10 +158,15 @@ def _with_line(history: str, line: str) -> str:
 
 
 async def _edit_until_deadline(
-    session: Session, history: str, titles: list[str], rng: random.Random, clock: Clock, latencies: list[float]
-) -> tuple[str, int]:
-    """Add one title per edit until the deadline; returns the last history sent and the number of edits."""
-    edits = 0
+    session: Session,
+    history: str,
+    titles: list[str],
+    rng: random.Random,
+    clock: Clock,
+    latencies: list[float],
+    report: LoadReport,
+) -> str:
+    """Add one title per edit until the deadline; returns the last history sent."""
     while time.monotonic() < clock.deadline:
         history = _with_line(history, titles[rng.randrange(len(titles))])
         session.set_text(HISTORY_KEY, history)
@@ -168,9 +174,10 @@ async def _edit_until_deadline(
         run = await session.rerun()
         latencies.append((time.perf_counter() - start) * 1000)
         _check_recommendations(run)
-        edits += 1
+        report.edits += 1
+        report.whole_page_edits += run.elements_outside_fragments > 0
         await asyncio.sleep(rng.uniform(*THINK_SECONDS))
-    return history, edits
+    return history
 
 
 async def _protocol_session(
@@ -185,10 +192,9 @@ async def _protocol_session(
             clock.arrive()
             arrived = True
             await clock.started.wait()
-            history, edits = await _edit_until_deadline(
-                session, first.text_values[HISTORY_KEY], titles, rng, clock, latencies
+            history = await _edit_until_deadline(
+                session, first.text_values[HISTORY_KEY], titles, rng, clock, latencies, report
             )
-            report.edits += edits
             held = (await session.rerun()).text_values.get(HISTORY_KEY)
             if held != history:
                 report.errors.append(f"session {index}: the server holds another history ({held!r:.80})")

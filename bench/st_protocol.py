@@ -16,6 +16,9 @@ What the server expects, and what this client does about it:
 - Forward message cache: the server replaces a large element by a `ref_hash` reference only when the
   `ClientState` lists that element's hash in `cached_message_hashes`. This client lists none, so every message
   arrives whole, and a reference is a protocol error.
+- Fragments: a delta made inside an `st.fragment` carries its fragment id. A widget there, changed, asks the
+  server for a run of that fragment only (`ClientState.fragment_id`), as the browser does; the run's deltas are then
+  the fragment's alone.
 - Keep-alive: the server pings and the websockets library answers. `app_heartbeat` only keeps proxies from
   dropping an idle connection, which localhost has none of. Like a browser, the client sends no pings itself.
 """
@@ -51,12 +54,17 @@ class Run:
     text_values: dict[str, str] = field(default_factory=dict)  # user key -> value the server set on a text widget
     exceptions: list[str] = field(default_factory=list)
     markdown: list[str] = field(default_factory=list)
+    fragments: dict[str, str] = field(default_factory=dict)  # user key -> the fragment the widget was drawn in
+    elements_outside_fragments: int = 0  # none in a fragment's own run
 
     @property
     def succeeded(self) -> bool:
-        return self.status == ForwardMsg.FINISHED_SUCCESSFULLY and not self.exceptions
+        done = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
+        return self.status in done and not self.exceptions
 
-    def add(self, element: Element) -> None:
+    def add(self, element: Element, fragment_id: str = "") -> None:
+        if not fragment_id:
+            self.elements_outside_fragments += 1
         kind = element.WhichOneof("type")
         if kind is None:
             return
@@ -70,6 +78,8 @@ class Run:
         if key is None:
             return
         self.widget_ids[key] = element_id
+        if fragment_id:
+            self.fragments[key] = fragment_id
         if kind in TEXT_WIDGETS and proto.set_value:
             self.text_values[key] = proto.value
 
@@ -83,19 +93,23 @@ class Session:
         self._page_script_hash = ""  # empty: the app's default page, as when a browser opens the bare URL
         # By element id; all of them go with every rerun, as the frontend sends every widget state it holds.
         self._widget_states: dict[str, WidgetState] = {}
+        self._fragment_id = ""  # the fragment of the widget changed since the last run, if any
         self.last_run = Run()
 
     def set_text(self, user_key: str, value: str) -> None:
         """Type `value` into the text widget with this user key (seen in the last run); sent with the next rerun."""
         widget_id = self.last_run.widget_ids[user_key]
         self._widget_states[widget_id] = WidgetState(id=widget_id, string_value=value)
+        self._fragment_id = self.last_run.fragments.get(user_key, "")
 
     async def rerun(self, timeout: float = 300) -> Run:
-        """Ask for a run with the current client state and wait until it has finished."""
+        """Ask for a run with the current client state and wait until it has finished: the changed widget's
+        fragment only, when it was drawn in one, as the browser asks."""
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self._query_string
         state.page_script_hash = self._page_script_hash
+        state.fragment_id, self._fragment_id = self._fragment_id, ""
         state.widget_states.widgets.extend(self._widget_states.values())
         await self._connection.send(message.SerializeToString())
         async with asyncio.timeout(timeout):
@@ -116,7 +130,7 @@ class Session:
             elif kind == "page_info_changed":
                 self._query_string = message.page_info_changed.query_string
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
-                run.add(message.delta.new_element)
+                run.add(message.delta.new_element, message.delta.fragment_id)
             elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                 run.status = message.script_finished
                 return run

@@ -5,13 +5,14 @@ import streamlit as st
 
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.data.load import is_sample
-from vidrec_ui.bootstrap import ensure_app
+from vidrec_core.profile.history import Event
+from vidrec_ui.bootstrap import ensure_app, is_fragment_rerun
 from vidrec_ui.cards import recommendation_card
 from vidrec_ui.controls import current_view, filter_controls, strategy_controls
 from vidrec_ui.history_editor import history_table
 from vidrec_ui.history_origin import CUSTOM_PERSONA, note_catalog_switch, note_history_edits
 from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, set_history
-from vidrec_ui.notices import engineer_details, say, start_details
+from vidrec_ui.notices import DETAILS_KEY, engineer_details, say, start_details
 from vidrec_ui.resources import cached_personas, current_recommender
 from vidrec_ui.saved import saved_histories_panel
 from vidrec_ui.share_state import persona_options, restore_from_link, write_to_link
@@ -52,9 +53,10 @@ recommender = current_recommender()
 if recommender is None:
     st.stop()
 
-note_history_edits(personas, on_sample=is_sample(recommender.catalog))
-left, right = st.columns([2, 3], gap="large")
-with left:
+on_sample = is_sample(recommender.catalog)
+note_history_edits(personas, on_sample=on_sample)
+top_left, top_right = st.columns([2, 3], gap="large")
+with top_left:
     st.selectbox(
         "Sample persona",
         persona_options(personas),
@@ -63,6 +65,16 @@ with left:
     persona = personas.get(get("persona"))
     if persona:
         st.caption(persona.description)
+with top_right:
+    controls = st.columns([1, 1])
+    with controls[0]:
+        choice = strategy_controls(default=recommender.default_strategy, missing=recommender.missing)
+    with controls[1]:
+        filters = filter_controls(recommender.catalog)
+
+
+def history_input() -> list[Event]:
+    """The history as text (or as a table), each line as understood, and the fixes for unmatched titles."""
     # Only the open tab is drawn: the table is a data editor, costly to redraw on every edit of the text.
     text_tab, table_tab = st.tabs(["Text", "Table"], key="history_view", on_change="rerun")
     with text_tab:
@@ -85,21 +97,8 @@ with left:
         with table_tab:
             history_table(events)
             st.caption("Edit, add or delete rows; change *position* to reorder. The text view follows.")
-    saved_histories_panel()
-
-with right:
-    controls = st.columns([1, 1])
-    with controls[0]:
-        choice = strategy_controls(default=recommender.default_strategy, missing=recommender.missing)
-    with controls[1]:
-        filters = filter_controls(recommender.catalog)
-
-view = current_view(current_history_text())
-if not write_to_link(view):
-    with right:
+    if not write_to_link(current_view(current_history_text())):
         st.caption("This history is too long to fit in a link; save it instead.")
-
-with left:
     st.subheader("How each line was understood")
     if events:
         st.dataframe(
@@ -118,15 +117,18 @@ with left:
         )
     else:
         st.caption("Nothing yet.")
+    return events
 
-with right:
+
+def recommendations(events: list[Event]) -> None:
+    """The list, its figures and its cards, each naming why it was picked."""
     st.subheader("Recommended for this history")
     if not events:
         st.info(
             "The history is empty. Type one event per line: a title you watched, `search: heist movies`, "
             "`like: Alien`, or a sentence about what you enjoy — or pick a sample persona."
         )
-        st.stop()
+        return
     try:
         result = recommender.recommend(
             events,
@@ -139,7 +141,7 @@ with right:
         )
     except VidrecError as exc:
         st.warning(md_escape(exc))
-        st.stop()
+        return
     for message in result.messages:
         say(message)
 
@@ -174,4 +176,30 @@ with right:
         recommendation_card(position, rec)
     if recs:
         st.caption(f"Strategy: {md_escape(choice.strategy)} · the address bar holds this view, copy it to share.")
+
+
+@st.fragment
+def studio() -> None:
+    """The history and its list. An edit (a typed line, a card's button, a title fix) reruns only this part: the
+    sidebar, the persona picker and the controls above are not redrawn (docs/speed-and-scale.md has what it buys).
+    When an edit changes what is drawn outside it (the persona's label, the engineers' details), the whole page runs
+    once more."""
+    details_before = len(st.session_state.get(DETAILS_KEY) or [])
+    if is_fragment_rerun():
+        label = get("persona")
+        note_history_edits(personas, on_sample=on_sample)
+        if get("persona") != label:
+            st.rerun(scope="app")
+    left, right = st.columns([2, 3], gap="large")
+    with left:
+        events = history_input()
+    with right:
+        recommendations(events)
+    if is_fragment_rerun() and len(st.session_state.get(DETAILS_KEY) or []) > details_before:
+        st.rerun(scope="app")
+
+
+studio()
+with top_left:
+    saved_histories_panel()
 engineer_details()

@@ -10,9 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 APP_RAN = "_app_ran"
 WANTED = "_wanted_page"
+
+
+def is_fragment_rerun() -> bool:
+    """Whether this run is a fragment's own rerun (an edit inside it, or its timed refresh), not the page's run."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def mark_app_running() -> None:

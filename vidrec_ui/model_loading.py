@@ -9,11 +9,11 @@ page has been drawn, or at once when a typed line needs it (that run waits for i
 from __future__ import annotations
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from vidrec_core.core.notice import Notice
 from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.lazy import LazyEncoder
+from vidrec_ui.bootstrap import is_fragment_rerun
 from vidrec_ui.notices import say
 
 POLL_SECONDS = 1.0  # how often the note looks again; the page runs once more when the model is ready
@@ -39,14 +39,8 @@ def model_loading_note(encoder: Encoder) -> None:
     st.fragment(_note, run_every=POLL_SECONDS)(encoder)
 
 
-def _refreshing() -> bool:
-    """Whether this run is the fragment's own timed refresh, not the page's run."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
-
-
 def _note(encoder: LazyEncoder) -> None:
-    if _refreshing():
+    if is_fragment_rerun():  # its timed refresh, not the page's run
         encoder.start()  # the page has been drawn: the model may take the processor now
     if not encoder.loading:
         st.rerun()  # the whole page once more: without the note, or with why the model failed
