@@ -6,9 +6,10 @@ import streamlit as st
 from vidrec_core.core.errors import VidrecError
 from vidrec_core.data.load import is_sample
 from vidrec_core.profile.history import Event
-from vidrec_ui.bootstrap import ensure_app, is_fragment_rerun
+from vidrec_ui.bootstrap import ensure_app
 from vidrec_ui.cards import recommendation_card
 from vidrec_ui.controls import current_view, filter_controls, strategy_controls
+from vidrec_ui.fragments import is_fragment_rerun
 from vidrec_ui.history_editor import history_table
 from vidrec_ui.history_origin import CUSTOM_PERSONA, note_catalog_switch, note_history_edits
 from vidrec_ui.history_state import HISTORY_KEY, bind, current_history_text, get, set_history

@@ -1,7 +1,7 @@
-"""Every page runs inside app.py's navigation, even when its URL is the first thing a fresh server sees.
+"""Every page runs inside main.py's navigation, even when its URL is the first thing a fresh server sees.
 
-With a `pages/` folder, Streamlit answers a direct page URL on a server that has not yet run app.py by running the
-page file alone (its legacy multipage mode): no sidebar, no navigation. The page then hands over to app.py, which
+With a `pages/` folder, Streamlit answers a direct page URL on a server that has not yet run main.py by running the
+page file alone (its legacy multipage mode): no sidebar, no navigation. The page then hands over to main.py, which
 opens the wanted page in the app's own navigation.
 """
 
@@ -10,16 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 APP_RAN = "_app_ran"
 WANTED = "_wanted_page"
-
-
-def is_fragment_rerun() -> bool:
-    """Whether this run is a fragment's own rerun (an edit inside it, or its timed refresh), not the page's run."""
-    ctx = get_script_run_ctx()
-    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def mark_app_running() -> None:
@@ -27,15 +20,15 @@ def mark_app_running() -> None:
 
 
 def ensure_app(page_file: str) -> None:
-    """Call first thing in each page; a no-op when app.py is running the page, as it should."""
+    """Call first thing in each page; a no-op when main.py is running the page, as it should."""
     if st.session_state.get(APP_RAN):
         return
     st.session_state[WANTED] = f"pages/{Path(page_file).name}"
-    st.switch_page("app.py")
+    st.switch_page("main.py")
 
 
 def open_wanted_page() -> None:
-    """Called by app.py after its navigation exists: go to the page a direct URL asked for."""
+    """Called by main.py after its navigation exists: go to the page a direct URL asked for."""
     wanted = st.session_state.pop(WANTED, None)
     if wanted:
         st.switch_page(wanted)

@@ -13,7 +13,7 @@ import streamlit as st
 from vidrec_core.core.notice import Notice
 from vidrec_core.embed.encoders import Encoder
 from vidrec_core.embed.lazy import LazyEncoder
-from vidrec_ui.bootstrap import is_fragment_rerun
+from vidrec_ui.fragments import is_fragment_rerun
 from vidrec_ui.notices import say
 
 POLL_SECONDS = 1.0  # how often the note looks again; the page runs once more when the model is ready

@@ -3,7 +3,7 @@
 
 The sidebar runs before the page and keeps its details apart (`SIDEBAR`), so a page starting its own collection
 does not lose them; the page's expander shows both. A page that stops early (`st.stop`) still gets its expander:
-app.py calls `engineer_details` after the page, which draws it only when the page did not.
+main.py calls `engineer_details` after the page, which draws it only when the page did not.
 """
 
 from __future__ import annotations

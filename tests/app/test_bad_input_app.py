@@ -23,7 +23,7 @@ GOOD_CSV = b"title,overview\nStar Voyage,astronauts fly to a distant planet\nGho
 
 
 def open_app(page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     at.run()
     if page:
         at.switch_page(page).run()
@@ -128,7 +128,7 @@ def test_a_file_over_the_row_limit_names_the_limit(monkeypatch):
     ],
 )
 def test_malformed_or_gigantic_links(query):
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     for key, value in query.items():
         at.query_params[key] = value
     at.run()
@@ -139,7 +139,7 @@ def test_malformed_or_gigantic_links(query):
 
 
 def test_a_link_beyond_streamlits_own_limit_opens_the_app_as_usual():
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     at.query_params["h"] = "!" * 1_000_000  # Streamlit ignores it before vidrec sees it
     at.run()
     assert not at.exception, at.exception

@@ -16,7 +16,7 @@ TIMEOUT = 180
 
 @pytest.fixture(scope="module")
 def at() -> AppTest:
-    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     app.run()
     app.switch_page("pages/clusters.py")
     app.run()
@@ -135,7 +135,7 @@ def uploaded_catalog(tmp_path, rows: int) -> str:
 
 def open_map(monkeypatch, catalog: str) -> AppTest:
     monkeypatch.setenv("VIDREC_CATALOG", catalog)  # offered first in the sidebar, so it is the one in use
-    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     app.run()
     app.switch_page("pages/clusters.py").run()
     assert not app.exception, app.exception

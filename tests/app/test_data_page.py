@@ -29,7 +29,7 @@ CSV = (
 
 
 def start_data_page() -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     at.run()
     at.switch_page("pages/data.py")
     at.run()
@@ -63,7 +63,7 @@ def test_upload_map_embed_and_the_sidebar_switches_to_it():
     # AppTest drops the shared sidebar after switch_page, so the switch is checked in a session that starts on
     # the Recommend page with the Data page's request pending.
     # The history (the first persona's, space films) was last read against the sample.
-    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     app.session_state["pending_catalog"] = (str(kept[0].path), "minilm")
     app.session_state[f"_kept_{READ_AGAINST_KEY}"] = str(SAMPLE_CATALOG)
     app.run()
@@ -113,11 +113,11 @@ def test_sidebar_lists_kept_catalogs_and_the_model_follows_the_catalog():
     catalog = prepare_catalog(frame, {"title": "title"}, name="x").catalog
     kept = KeptCatalogs().add(catalog, name="Titles only", model="multilingual")
     # AppTest runs the shared sidebar on a session's first run only, so each check starts a session.
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     at.run()
     picker = at.selectbox(key="catalog_choice")
     assert picker.options == ["Sample: TMDB 5000 movies", "Titles only"] and picker.value.endswith("movies.parquet")
-    switched = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    switched = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     switched.session_state["pending_catalog"] = (str(kept.path), None)  # the model follows the catalog
     switched.run()
     assert not switched.exception, switched.exception
@@ -135,7 +135,7 @@ def test_sidebar_lists_kept_catalogs_and_the_model_follows_the_catalog():
     at.button(key=f"data_delete_{kept.slug}").click().run()
     assert not at.exception, at.exception
     assert KeptCatalogs().list() == []
-    again = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    again = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     again.session_state["catalog_choice"] = str(kept.path)  # the deleted catalog was selected
     again.run()
     assert not again.exception, again.exception
@@ -229,7 +229,7 @@ def test_a_page_waiting_for_an_embedding_job_says_it_runs_and_then_what_is_left(
     release = threading.Event()
     job = job_runner().submit(embed_job_key(kept.slug, "minilm"), lambda ctx: release.wait(300), title="Embedding")
     try:
-        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+        at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
         at.session_state["pending_catalog"] = (str(kept.path), None)
         at.run()
         assert not at.exception, at.exception

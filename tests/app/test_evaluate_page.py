@@ -13,7 +13,7 @@ pytestmark = pytest.mark.app
 
 
 def open_page() -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=180)
     at.run()
     at.switch_page("pages/evaluate.py")
     at.run()

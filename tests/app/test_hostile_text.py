@@ -33,7 +33,7 @@ def test_markdown_escape_leaves_no_active_syntax(text):
 
 def test_hostile_catalog_renders_literally(monkeypatch):
     monkeypatch.setenv("VIDREC_CATALOG", str(HOSTILE))
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=180)
     at.run()
     assert not at.exception
     at.text_area(key="history_text").input("search: heist robbery\nsearch: astronauts on Mars").run()
@@ -50,7 +50,7 @@ AUTOLINK = re.compile(r"(https?://|www(?=\.))[-.\w]+|[-.\w+]+@[-\w]+(?:\.[-\w]+)
 
 def test_bare_urls_and_emails_in_catalog_text_are_not_links(monkeypatch):
     monkeypatch.setenv("VIDREC_CATALOG", str(HOSTILE))
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=180)
     at.run()
     at.text_area(key="history_text").input("search: pirate treasure\nsearch: https://evil.example/q").run()
     assert not at.exception, at.exception

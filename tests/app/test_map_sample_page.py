@@ -37,7 +37,7 @@ def test_a_sampled_catalog_s_map(monkeypatch):
             digest = embeddings_digest(view.items)
             coords = np.random.default_rng(dims).standard_normal((1500, dims)).astype(np.float32)
             save_projection(Projection(coords, config, digest), cache_dir() / "projections" / file_name(config, digest))
-        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+        at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=180)
         at.run()
         at.switch_page("pages/clusters.py").run()
         assert not at.exception, at.exception

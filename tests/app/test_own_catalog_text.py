@@ -20,7 +20,7 @@ def test_quoted_genres_are_counted_listed_and_filtered_without_their_quotes(tmp_
     path = tmp_path / "quoted.csv"
     path.write_text(QUOTED, encoding="utf-8")
     monkeypatch.setenv("VIDREC_CATALOG", str(path))
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     at.run()
     assert not at.exception, at.exception
     assert "4 videos · 6 genres" in unescaped(at.sidebar.caption)
@@ -35,7 +35,7 @@ def test_quoted_genres_are_counted_listed_and_filtered_without_their_quotes(tmp_
 
 
 def start_data_page() -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     at.run()
     at.switch_page("pages/data.py").run()
     assert not at.exception, at.exception
@@ -76,7 +76,7 @@ def test_a_csv_with_a_nul_and_a_lone_invalid_byte_loads_and_names_each_damaged_r
     (kept,) = KeptCatalogs().list()
     assert kept.rows == 22 and any("were cleaned" in note for note in kept.notes)
     # The sidebar tells whoever uses the kept catalog what was done to it.
-    app = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    app = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     app.session_state["pending_catalog"] = (str(kept.path), "minilm")
     app.run()
     assert "2 rows held characters that are not text and were cleaned" in unescaped(app.sidebar.caption)

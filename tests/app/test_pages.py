@@ -17,7 +17,7 @@ TIMEOUT = 180
 
 
 def start(page: str | None = None, query: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=TIMEOUT)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=TIMEOUT)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     at.run()

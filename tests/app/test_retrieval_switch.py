@@ -16,7 +16,7 @@ pytestmark = pytest.mark.app
 
 
 def start() -> AppTest:
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(REPO_ROOT / "main.py"), default_timeout=180)
     at.run()
     assert not at.exception, at.exception
     return at
