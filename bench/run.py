@@ -6,7 +6,8 @@
     python bench/run.py --only ray --json     # embedding on a local Ray against the local path, 1,000 texts
 
 Sections: cold start (streamlit run -> first recommendations in chromium, split into imports, model load, cache loads
-and first run), the edit loop (sample, synthetic 50k and 1M catalogs), item-kNN scoring of one history, embedding
+and first run), the edit loop (sample, synthetic 50k and 1M catalogs; then edits through the page: one viewer in
+chromium and 20 viewers at once, from bench/load_test.py), item-kNN scoring of one history, embedding
 throughput against a plain
 `SentenceTransformer.encode`, clustering and projection time with peak memory, the map page's payload size, and the
 scale sections: the vector index through the recommender (bench/index_scale.py) and Ray embedding
@@ -458,6 +459,26 @@ def cold_start_once(page: str, wait_text: str) -> dict[str, float]:
     }
 
 
+def bench_edits_through_the_page(seconds: float) -> dict:
+    """Issue #22's two edit figures, from bench/load_test.py in its own process (it runs on asyncio): one viewer in
+    chromium (timed inside the page, Ctrl+Enter to the list showing the new line) and 20 viewers over Streamlit's
+    protocol, each against a fresh server."""
+    rows = {}
+    for name, sessions, client in (("one_viewer_chromium", 1, "browser"), ("twenty_viewers_protocol", 20, "protocol")):
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "load.json"
+            command = [sys.executable, "-m", "bench.load_test", "--sessions", str(sessions), "--seconds", str(seconds)]
+            command += ["--client", client, "--out", str(out)]
+            subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+            if not out.exists():
+                raise RuntimeError(f"the load test ({name}) wrote no report")
+            report = json.loads(out.read_text())
+        rows[name] = {key: report[key] for key in ("sessions", "seconds", "edits", "whole_page_edits", "latency_ms")}
+        rows[name]["errors"] = report["errors"][:3]
+        print(f"  {name}: {rows[name]}")
+    return rows
+
+
 def bench_cold_start(page: str, wait_text: str, repeats: int = 3, parts: dict | None = None) -> dict:
     """From `streamlit run` to the first result visible in chromium: the median of `repeats` cold starts (each run
     listed), plus the parts measured in fresh processes."""
@@ -509,6 +530,8 @@ def run_sections(args: argparse.Namespace, sections: set[str]) -> None:
     if "edit" in sections:
         print("edit loop")
         RESULTS["edit_loop"] = bench_edit_loop([0, 5_000] if quick else [0, 50_000, 1_000_000], 8 if quick else 60)
+        print("edits through the page (one viewer in chromium, 20 viewers over the protocol)")
+        RESULTS["edits_through_the_page"] = bench_edits_through_the_page(15 if quick else 60)
     if "collab" in sections:
         print("collaborative scoring")
         RESULTS["collaborative"] = bench_collaborative(20 if quick else 200)
