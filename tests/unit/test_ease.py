@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from vidrec_core.learn.collaborative import EASE, EaseTooLarge, choose_regularisation, user_item_matrix
+from vidrec_core.learn.collaborative import (
+    EASE,
+    EaseTooLarge,
+    _symmetric_inverse,
+    choose_regularisation,
+    user_item_matrix,
+)
 
 # Users 0-9 watch items 0-3, users 10-19 items 4-7; item 8 is in the catalog but nobody watched it.
 CHECKERBOARD = [[0, 1, 2, 3]] * 10 + [[4, 5, 6, 7]] * 10
@@ -47,3 +53,12 @@ def test_regularisation_is_chosen_from_the_grid_on_training_histories():
     assert choice.regularisation in (1.0, 10.0, 1000.0)
     assert set(choice.ndcg) == {1.0, 10.0, 1000.0} and choice.users == 40
     assert choice.ndcg[choice.regularisation] == max(choice.ndcg.values())
+
+
+def test_the_cholesky_inverse_matches_the_general_inverse_and_falls_back_when_not_positive_definite():
+    rng = np.random.default_rng(1)
+    x = rng.random((30, 12))
+    spd = x.T @ x + 3.0 * np.eye(12)
+    assert np.allclose(_symmetric_inverse(spd.copy()), np.linalg.inv(spd))
+    indefinite = np.diag([2.0, -1.0, 4.0])  # Cholesky fails on it; the general inverse still exists
+    assert np.allclose(_symmetric_inverse(indefinite.copy()), np.diag([0.5, -1.0, 0.25]))
