@@ -210,7 +210,7 @@ def _closed_form(gram: np.ndarray, regularisation: float) -> np.ndarray:
     p = _symmetric_inverse(g)
     b = p / (-np.diag(p))
     b[np.diag_indices_from(b)] = 0.0
-    return b.astype(np.float32)
+    return b.astype(np.float32, order="C")  # row-major: scipy's sparse @ dense copies any other layout per call
 
 
 def _symmetric_inverse(g: np.ndarray) -> np.ndarray:
