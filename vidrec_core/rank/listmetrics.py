@@ -19,7 +19,7 @@ def intra_list_diversity(vectors: np.ndarray) -> float:
     if n < 2:
         return 0.0
     sims = vectors @ vectors.T
-    return float(1.0 - (sims.sum() - np.trace(sims)) / (n * (n - 1)))
+    return max(0.0, float(1.0 - (sims.sum() - np.trace(sims)) / (n * (n - 1))))  # alike videos round below 0
 
 
 def genre_spread(genre_lists: Sequence[Sequence[str]]) -> float:
@@ -29,7 +29,7 @@ def genre_spread(genre_lists: Sequence[Sequence[str]]) -> float:
     if not total:
         return 0.0
     p = np.array(list(counts.values()), dtype=np.float64) / total
-    return float(-(p * np.log2(p)).sum())
+    return max(0.0, float(-(p * np.log2(p)).sum()))  # one genre alone sums to -0.0, which the page wrote "-0.00"
 
 
 def popularity_novelty(popularity_pct: np.ndarray, indices: Sequence[int]) -> float:
