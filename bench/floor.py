@@ -16,15 +16,18 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from contextlib import AbstractContextManager
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bench.load_test import ARGS, CHROMIUM, THINK_SECONDS, WATCH_EDIT_JS
-from bench.server import Served, streamlit_server
 
 APP = """import streamlit as st
 
@@ -35,30 +38,45 @@ st.write("Why: the last line is", "“" + (text.splitlines() or [""])[-1] + "”
 LABEL = "Viewing history, one event per line"
 
 
-def serve(folder: Path) -> AbstractContextManager[Served]:
-    """A fresh `streamlit run` of the floor page."""
+@contextmanager
+def serve(folder: Path) -> Iterator[tuple[str, float]]:
+    """A fresh `streamlit run` of the floor page; yields its address and the seconds to a healthy server."""
     (folder / "app.py").write_text(APP)
-    return streamlit_server(folder, args=["--server.headless", "true", "--server.address", "127.0.0.1"])
-
-
-def open_page(playwright, url: str):
-    """Chromium on the floor page, once its line is shown."""
-    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-    tab = browser.new_page()
-    tab.goto(url)
-    tab.get_by_text("Why:").first.wait_for(timeout=120_000)
-    return browser, tab
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    start = time.perf_counter()
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)]
+    command += ["--server.headless", "true", "--server.address", "127.0.0.1"]
+    server = subprocess.Popen(command, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError("the floor page's server exited") from None
+                time.sleep(0.1)
+        yield url, time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def cold_start(folder: Path) -> dict[str, float]:
     from playwright.sync_api import sync_playwright
 
     start = time.perf_counter()
-    with serve(folder) as served, sync_playwright() as playwright:
-        browser, _ = open_page(playwright, served.url)
+    with serve(folder) as (url, healthy), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page()
+        tab.goto(url)
+        tab.get_by_text("Why:").first.wait_for(timeout=120_000)
         first = time.perf_counter() - start
         browser.close()
-    return {"server_healthy_s": round(served.healthy_s, 2), "first_text_visible_s": round(first, 2)}
+    return {"server_healthy_s": round(healthy, 2), "first_text_visible_s": round(first, 2)}
 
 
 def edits(folder: Path, count: int) -> list[float]:
@@ -67,8 +85,11 @@ def edits(folder: Path, count: int) -> list[float]:
 
     rng = random.Random(0)
     latencies = []
-    with serve(folder) as served, sync_playwright() as playwright:
-        browser, tab = open_page(playwright, served.url)
+    with serve(folder) as (url, _), sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        tab = browser.new_page()
+        tab.goto(url)
+        tab.get_by_text("Why:").first.wait_for(timeout=120_000)
         box = tab.get_by_role("textbox", name=LABEL)
         for edit in range(count):
             line = f"search: heist movies {edit}"

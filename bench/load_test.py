@@ -22,15 +22,18 @@ import asyncio
 import json
 import os
 import random
+import socket
+import subprocess
+import sys
 import tempfile
 import time
+import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bench.server import streamlit_server
 from bench.st_protocol import Run, Session, open_session
 from vidrec_core.core.paths import REPO_ROOT, SAMPLE_CATALOG
 from vidrec_ui.history_state import HISTORY_KEY
@@ -268,10 +271,29 @@ def run_load(
     """Against `url` (with the server's `pid` for memory), or a server started here for the run."""
     if url is not None:
         return asyncio.run(_drive(url, sessions, seconds, pid or 0, client))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     with tempfile.TemporaryDirectory() as data_dir:
-        env = {**os.environ, "VIDREC_DATA_DIR": data_dir}
-        with streamlit_server(REPO_ROOT, env=env, timeout_s=120) as served:
-            return asyncio.run(_drive(served.url, sessions, seconds, served.pid, client))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port)],
+            cwd=REPO_ROOT,
+            env={**os.environ, "VIDREC_DATA_DIR": data_dir},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(600):
+                try:
+                    urllib.request.urlopen(f"{base}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            return asyncio.run(_drive(base, sessions, seconds, server.pid, client))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def main() -> int:

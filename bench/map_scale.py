@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 
@@ -21,10 +23,6 @@ import numpy as np
 import pandas as pd
 
 from vidrec_core.core.paths import REPO_ROOT
-
-if str(REPO_ROOT) not in sys.path:  # run as `python bench/map_scale.py`: its siblings import as bench.*
-    sys.path.insert(0, str(REPO_ROOT))
-from bench.server import streamlit_server
 
 WORDS = np.array(
     [
@@ -140,8 +138,24 @@ def main() -> int:
         folder = Path(tmp)
         catalog = prepare(folder, args.videos)
         env = {**os.environ, "VIDREC_DATA_DIR": str(folder / "data"), "VIDREC_CATALOG": str(catalog)}
-        with streamlit_server(REPO_ROOT, env=env, timeout_s=60) as served:
-            print({"videos": args.videos, **measure(served.url)})
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", "8631"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(300):
+                try:
+                    urllib.request.urlopen("http://127.0.0.1:8631/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            print({"videos": args.videos, **measure("http://127.0.0.1:8631")})
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
     return 0
 
 

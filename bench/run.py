@@ -38,10 +38,6 @@ import pandas as pd
 
 from vidrec_core.core.paths import REPO_ROOT
 
-if str(REPO_ROOT) not in sys.path:  # run as `python bench/run.py`: its siblings import as bench.*
-    sys.path.insert(0, str(REPO_ROOT))
-from bench.server import streamlit_server
-
 RESULTS: dict[str, object] = {}
 LOADING_NOTE = "Loading the language model"  # vidrec_ui/model_loading.py, shown until the model is in memory
 
@@ -406,32 +402,57 @@ def cold_start_parts() -> dict[str, float]:
 def cold_start_once(page: str, wait_text: str) -> dict[str, float]:
     """One `streamlit run` with an empty data folder: to the first result visible in chromium, and to the language
     model loaded behind it (the page's loading note gone: typed lines are read without a wait)."""
+    import socket
+    import urllib.request
+
     from playwright.sync_api import sync_playwright
 
+    python = sys.executable
     load = os.getloadavg()[0]
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "VIDREC_DATA_DIR": data_dir}
         start = time.perf_counter()
-        served_by = streamlit_server(REPO_ROOT, env=env, args=["--server.headless", "true"])
-        with served_by as served, sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-            )
-            tab = browser.new_page()
-            tab.goto(f"{served.url}/{page}")
-            tab.get_by_text(wait_text).first.wait_for(timeout=300_000)
-            first = time.perf_counter() - start
-            tab.get_by_text(LOADING_NOTE).wait_for(state="detached", timeout=300_000)
-            model_loaded = time.perf_counter() - start
-            reload_start = time.perf_counter()
-            tab.reload()
-            tab.get_by_text(wait_text).first.wait_for(timeout=300_000)
-            warm = time.perf_counter() - reload_start
-            browser.close()
+        server = subprocess.Popen(
+            [python, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            healthy = time.perf_counter() - start
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                )
+                tab = browser.new_page()
+                tab.goto(f"{url}/{page}")
+                tab.get_by_text(wait_text).first.wait_for(timeout=300_000)
+                first = time.perf_counter() - start
+                tab.get_by_text(LOADING_NOTE).wait_for(state="detached", timeout=300_000)
+                model_loaded = time.perf_counter() - start
+                reload_start = time.perf_counter()
+                tab.reload()
+                tab.get_by_text(wait_text).first.wait_for(timeout=300_000)
+                warm = time.perf_counter() - reload_start
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
     return {
         "load_1min_at_start": round(load, 2),
-        "server_healthy_s": round(served.healthy_s, 2),
+        "server_healthy_s": round(healthy, 2),
         "first_result_visible_s": round(first, 2),
         "model_loaded_s": round(model_loaded, 2),
         "warm_reload_s": round(warm, 2),
